@@ -1,0 +1,33 @@
+#include "common/dates.h"
+
+#include "absl/time/clock.h"
+
+namespace kexport {
+
+bool DateValid(const google::type::Date& date) {
+  if (date.year() < 1 || date.year() > 9999 || date.month() < 1 ||
+      date.month() > 12 || date.day() < 1 || date.day() > 31) {
+    return false;
+  }
+  // CivilDay normalises 2023-02-30 to 2023-03-02; a real day survives as is.
+  absl::CivilDay day(date.year(), date.month(), date.day());
+  return day.month() == date.month() && day.day() == date.day();
+}
+
+absl::CivilDay ToCivilDay(const google::type::Date& date) {
+  return absl::CivilDay(date.year(), date.month(), date.day());
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time time) {
+  google::protobuf::Timestamp timestamp;
+  int64_t micros = absl::ToUnixMicros(time);
+  timestamp.set_seconds(micros / 1000000);
+  timestamp.set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  return timestamp;
+}
+
+absl::CivilDay TodayInKorea() {
+  return absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(9 * 60 * 60));
+}
+
+}  // namespace kexport

@@ -1,0 +1,73 @@
+#include "common/errors.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace kexport {
+namespace {
+
+// Payload type URLs under which the details travel inside absl::Status.
+constexpr char kReasonPayload[] = "type.kexport/reason";
+constexpr char kViolationsPayload[] = "type.googleapis.com/google.rpc.BadRequest";
+
+}  // namespace
+
+absl::Status FieldViolations::ToStatus() const {
+  if (violations_.empty()) {
+    return absl::OkStatus();
+  }
+  google::rpc::BadRequest bad_request;
+  std::vector<std::string> parts;
+  for (const FieldViolation& violation : violations_) {
+    auto* out = bad_request.add_field_violations();
+    out->set_field(violation.field);
+    out->set_description(violation.reason);
+    parts.push_back(absl::StrCat(violation.field, ": ", violation.reason));
+  }
+  absl::Status status = absl::InvalidArgumentError(absl::StrJoin(parts, "; "));
+  status.SetPayload(kViolationsPayload,
+                    absl::Cord(bad_request.SerializeAsString()));
+  status.SetPayload(kReasonPayload, absl::Cord("INVALID_FIELD"));
+  return status;
+}
+
+absl::Status InvalidFieldError(absl::string_view field,
+                               absl::string_view reason) {
+  FieldViolations violations;
+  violations.Add(std::string(field), std::string(reason));
+  return violations.ToStatus();
+}
+
+absl::Status ReasonedError(absl::StatusCode code, absl::string_view reason,
+                           absl::string_view message) {
+  absl::Status status(code, message);
+  status.SetPayload(kReasonPayload, absl::Cord(reason));
+  return status;
+}
+
+std::string ErrorReason(const absl::Status& status) {
+  if (auto reason = status.GetPayload(kReasonPayload)) {
+    return std::string(*reason);
+  }
+  return absl::AsciiStrToUpper(absl::StatusCodeToString(status.code()));
+}
+
+std::vector<FieldViolation> ErrorFieldViolations(const absl::Status& status) {
+  std::vector<FieldViolation> result;
+  auto payload = status.GetPayload(kViolationsPayload);
+  if (!payload) {
+    return result;
+  }
+  google::rpc::BadRequest bad_request;
+  if (!bad_request.ParseFromString(std::string(*payload))) {
+    return result;
+  }
+  for (const auto& violation : bad_request.field_violations()) {
+    result.push_back({violation.field(), violation.description()});
+  }
+  return result;
+}
+
+}  // namespace kexport

@@ -1,0 +1,36 @@
+// Runs a kexport gRPC server the same way for every service: callback API,
+// grpc.health.v1, server reflection, keepalive, message-size limits, access
+// logs, and a graceful stop on SIGTERM or SIGINT (health turns NOT_SERVING,
+// then in-flight calls get `shutdown_grace` to finish).
+//
+//   kexport::ServeOptions options{.service_name = "registry", .port = 50051};
+//   return kexport::Serve(options, {&registry_service});
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "grpcpp/impl/codegen/service_type.h"
+
+namespace kexport {
+
+struct ServeOptions {
+  std::string service_name;
+  std::string host = "0.0.0.0";
+  int port = 0;
+  int max_message_bytes = 16 * 1024 * 1024;
+  absl::Duration shutdown_grace = absl::Seconds(10);
+};
+
+// Blocks signals that end the process; call first thing in main, before any
+// thread starts, so that Serve can wait for them.
+void BlockTerminationSignals();
+
+// Serves until SIGTERM or SIGINT, then shuts down gracefully. Fails when the
+// port cannot be bound.
+absl::Status Serve(const ServeOptions& options,
+                   const std::vector<grpc::Service*>& services);
+
+}  // namespace kexport

@@ -1,0 +1,191 @@
+#include "common/sqlite.h"
+
+#include <sqlite3.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/macros.h"
+
+namespace kexport {
+namespace {
+
+absl::Status SqliteError(sqlite3* db, absl::string_view what) {
+  int code = sqlite3_extended_errcode(db);
+  std::string message = absl::StrCat(what, ": ", sqlite3_errmsg(db));
+  if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
+    return absl::UnavailableError(message);
+  }
+  if ((code & 0xff) == SQLITE_CONSTRAINT) {
+    return absl::AlreadyExistsError(message);
+  }
+  return absl::InternalError(message);
+}
+
+}  // namespace
+
+SqliteStatement::SqliteStatement(sqlite3* db, sqlite3_stmt* statement)
+    : db_(db), statement_(statement) {}
+
+SqliteStatement::~SqliteStatement() { sqlite3_finalize(statement_); }
+
+void SqliteStatement::Bind(int index, int64_t value) {
+  sqlite3_bind_int64(statement_, index, value);
+}
+
+void SqliteStatement::Bind(int index, absl::string_view text) {
+  sqlite3_bind_text(statement_, index, text.data(),
+                    static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+void SqliteStatement::BindBlob(int index, absl::string_view bytes) {
+  sqlite3_bind_blob(statement_, index, bytes.data(),
+                    static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+}
+
+void SqliteStatement::BindNull(int index) { sqlite3_bind_null(statement_, index); }
+
+absl::StatusOr<bool> SqliteStatement::Step() {
+  int rc = sqlite3_step(statement_);
+  if (rc == SQLITE_ROW) {
+    return true;
+  }
+  if (rc == SQLITE_DONE) {
+    return false;
+  }
+  return SqliteError(db_, "step");
+}
+
+absl::Status SqliteStatement::Run() {
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) {
+      return absl::OkStatus();
+    }
+  }
+}
+
+int64_t SqliteStatement::ColumnInt(int index) const {
+  return sqlite3_column_int64(statement_, index);
+}
+
+std::string SqliteStatement::ColumnText(int index) const {
+  const void* data = sqlite3_column_blob(statement_, index);
+  int size = sqlite3_column_bytes(statement_, index);
+  return data == nullptr ? std::string()
+                         : std::string(static_cast<const char*>(data), size);
+}
+
+bool SqliteStatement::ColumnIsNull(int index) const {
+  return sqlite3_column_type(statement_, index) == SQLITE_NULL;
+}
+
+int SqliteStatement::Changes() const { return sqlite3_changes(db_); }
+
+void SqliteStatement::Reset() {
+  sqlite3_reset(statement_);
+  sqlite3_clear_bindings(statement_);
+}
+
+absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
+    const std::string& path, const std::vector<Migration>& migrations) {
+  sqlite3* handle = nullptr;
+  int rc = sqlite3_open_v2(
+      path.c_str(), &handle,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(handle));
+  if (rc != SQLITE_OK) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot open ", path, ": ", sqlite3_errstr(rc)));
+  }
+  sqlite3_busy_timeout(handle, 5000);
+  RETURN_IF_ERROR(db->Execute("PRAGMA journal_mode=WAL"));
+  RETURN_IF_ERROR(db->Execute("PRAGMA synchronous=FULL"));
+  RETURN_IF_ERROR(db->Execute("PRAGMA foreign_keys=ON"));
+  RETURN_IF_ERROR(db->Migrate(migrations));
+  return db;
+}
+
+SqliteDatabase::~SqliteDatabase() {
+  statements_.clear();
+  sqlite3_close(db_);
+}
+
+absl::Status SqliteDatabase::Execute(absl::string_view sql) {
+  char* error = nullptr;
+  std::string text(sql);
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    absl::Status status = SqliteError(db_, error != nullptr ? error : "exec");
+    sqlite3_free(error);
+    return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SqliteStatement*> SqliteDatabase::Prepare(absl::string_view sql) {
+  auto it = statements_.find(sql);
+  if (it != statements_.end()) {
+    it->second->Reset();
+    return it->second.get();
+  }
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                         SQLITE_PREPARE_PERSISTENT, &statement,
+                         nullptr) != SQLITE_OK) {
+    return SqliteError(db_, absl::StrCat("prepare ", sql));
+  }
+  auto owned = std::make_unique<SqliteStatement>(db_, statement);
+  SqliteStatement* result = owned.get();
+  statements_.emplace(std::string(sql), std::move(owned));
+  return result;
+}
+
+absl::StatusOr<int> SqliteDatabase::SchemaVersion() {
+  ASSIGN_OR_RETURN(SqliteStatement * query,
+                   Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  ASSIGN_OR_RETURN(bool row, query->Step());
+  int version = row ? static_cast<int>(query->ColumnInt(0)) : 0;
+  query->Reset();
+  return version;
+}
+
+absl::Status SqliteDatabase::Migrate(const std::vector<Migration>& migrations) {
+  RETURN_IF_ERROR(Execute(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      " version INTEGER PRIMARY KEY,"
+      " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"));
+  ASSIGN_OR_RETURN(int current, SchemaVersion());
+  for (const Migration& migration : migrations) {
+    if (migration.version <= current) {
+      continue;
+    }
+    SqliteTransaction tx(*this);
+    RETURN_IF_ERROR(tx.begun());
+    RETURN_IF_ERROR(Execute(migration.sql));
+    ASSIGN_OR_RETURN(SqliteStatement * record,
+                     Prepare("INSERT INTO schema_migrations(version) VALUES (?)"));
+    record->Bind(1, static_cast<int64_t>(migration.version));
+    RETURN_IF_ERROR(record->Run());
+    RETURN_IF_ERROR(tx.Commit());
+  }
+  return absl::OkStatus();
+}
+
+SqliteTransaction::SqliteTransaction(SqliteDatabase& db)
+    : db_(db), begun_(db.Execute("BEGIN IMMEDIATE")) {
+  done_ = !begun_.ok();
+}
+
+SqliteTransaction::~SqliteTransaction() {
+  if (!done_) {
+    db_.Execute("ROLLBACK").IgnoreError();
+  }
+}
+
+absl::Status SqliteTransaction::Commit() {
+  absl::Status status = db_.Execute("COMMIT");
+  if (status.ok()) {
+    done_ = true;
+  }
+  return status;
+}
+
+}  // namespace kexport

@@ -1,0 +1,110 @@
+// A small SQLite layer: a connection opened in WAL mode with synchronous=FULL
+// (an acknowledged commit survives power loss) and a busy timeout, prepared
+// statements cached per SQL text, transactions, and versioned migrations run
+// at open. Not thread-safe: a store guards its database with one mutex.
+//
+//   ASSIGN_OR_RETURN(auto db, SqliteDatabase::Open(path, kMigrations));
+//   SqliteTransaction tx(*db);
+//   ASSIGN_OR_RETURN(SqliteStatement* insert, db->Prepare("INSERT ..."));
+//   insert->Bind(1, brn);
+//   RETURN_IF_ERROR(insert->Run());
+//   RETURN_IF_ERROR(tx.Commit());
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace kexport {
+
+// One schema step. Versions start at 1 and never change once released.
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+class SqliteStatement final {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* statement);
+  ~SqliteStatement();
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+
+  // Parameters are numbered from 1.
+  void Bind(int index, int64_t value);
+  void Bind(int index, absl::string_view text);
+  void BindBlob(int index, absl::string_view bytes);
+  void BindNull(int index);
+
+  // Steps once: true when a row is ready, false when done.
+  absl::StatusOr<bool> Step();
+  // Steps to completion, for statements that return no rows.
+  absl::Status Run();
+
+  int64_t ColumnInt(int index) const;
+  std::string ColumnText(int index) const;
+  bool ColumnIsNull(int index) const;
+
+  // Rows changed by the last Run.
+  int Changes() const;
+
+  // Clears bindings and rewinds, ready for reuse.
+  void Reset();
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* statement_;
+};
+
+class SqliteDatabase final {
+ public:
+  // Opens (creating when missing) and migrates to the newest version.
+  static absl::StatusOr<std::unique_ptr<SqliteDatabase>> Open(
+      const std::string& path, const std::vector<Migration>& migrations);
+  ~SqliteDatabase();
+
+  absl::Status Execute(absl::string_view sql);
+
+  // A cached statement, reset and unbound, valid until the database closes.
+  absl::StatusOr<SqliteStatement*> Prepare(absl::string_view sql);
+
+  // The highest migration applied.
+  absl::StatusOr<int> SchemaVersion();
+
+ private:
+  explicit SqliteDatabase(sqlite3* db) : db_(db) {}
+  absl::Status Migrate(const std::vector<Migration>& migrations);
+
+  sqlite3* db_;
+  std::map<std::string, std::unique_ptr<SqliteStatement>, std::less<>>
+      statements_;
+};
+
+// BEGIN IMMEDIATE on construction; rolls back on destruction unless committed.
+class SqliteTransaction final {
+ public:
+  explicit SqliteTransaction(SqliteDatabase& db);
+  ~SqliteTransaction();
+  SqliteTransaction(const SqliteTransaction&) = delete;
+  SqliteTransaction& operator=(const SqliteTransaction&) = delete;
+
+  // The status of BEGIN; check before doing work.
+  const absl::Status& begun() const { return begun_; }
+  absl::Status Commit();
+
+ private:
+  SqliteDatabase& db_;
+  absl::Status begun_;
+  bool done_ = false;
+};
+
+}  // namespace kexport

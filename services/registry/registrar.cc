@@ -1,0 +1,486 @@
+#include "services/registry/registrar.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/dates.h"
+#include "common/errors.h"
+#include "common/ksic.h"
+#include "common/macros.h"
+#include "common/money.h"
+#include "common/page_token.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "services/registry/firm_validation.h"
+
+namespace kexport::registry {
+namespace {
+
+using google::protobuf::util::FieldMaskUtil;
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 1000;
+constexpr int kMaxBatchGet = 100;
+
+// Clears what clients may not set and stamps what the registry owns.
+Firm NewFirmRecord(const Firm& input, absl::Time now) {
+  Firm firm = input;
+  firm.set_name(FirmName(firm.brn()));
+  firm.set_state(v1::FIRM_STATE_ACTIVE);
+  firm.clear_state_reason();
+  firm.clear_etag();
+  *firm.mutable_create_time() = ToTimestamp(now);
+  *firm.mutable_update_time() = ToTimestamp(now);
+  return firm;
+}
+
+absl::Status ValidateFilter(const FirmFilter& filter) {
+  FieldViolations violations;
+  for (int i = 0; i < filter.sectors_size(); ++i) {
+    if (filter.sectors(i).empty() || filter.sectors(i).size() > 40 ||
+        filter.sectors(i).find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+      violations.Add(absl::StrCat("filter.sectors[", i, "]"),
+                     "1 to 40 characters of [a-z0-9-]");
+    }
+  }
+  if (!filter.ksic_prefix().empty() && !KsicPrefixValid(filter.ksic_prefix())) {
+    violations.Add("filter.ksic_prefix",
+                   "a section letter A-U, optionally followed by 2 to 5 digits");
+  }
+  for (int i = 0; i < filter.size_classes_size(); ++i) {
+    if (filter.size_classes(i) == v1::SIZE_CLASS_UNSPECIFIED ||
+        !v1::SizeClass_IsValid(filter.size_classes(i))) {
+      violations.Add(absl::StrCat("filter.size_classes[", i, "]"),
+                     "unknown size class");
+    }
+  }
+  for (int i = 0; i < filter.growth_stages_size(); ++i) {
+    if (filter.growth_stages(i) == v1::GROWTH_STAGE_UNSPECIFIED ||
+        !v1::GrowthStage_IsValid(filter.growth_stages(i))) {
+      violations.Add(absl::StrCat("filter.growth_stages[", i, "]"),
+                     "unknown growth stage");
+    }
+  }
+  if (!v1::FirmState_IsValid(filter.state())) {
+    violations.Add("filter.state", "unknown state");
+  }
+  if (!v1::CertificationType_IsValid(filter.certification_type())) {
+    violations.Add("filter.certification_type", "unknown certification type");
+  }
+  if (filter.has_export_band()) {
+    const auto& band = filter.export_band();
+    if (band.year() < 1950 || band.year() > 9999) {
+      violations.Add("filter.export_band.year", "required: a calendar year");
+    }
+    if (band.min_usd_cents() < 0) {
+      violations.Add("filter.export_band.min_usd_cents", "must not be negative");
+    }
+    if (band.max_usd_cents() < 0) {
+      violations.Add("filter.export_band.max_usd_cents", "must not be negative");
+    } else if (band.max_usd_cents() > 0 &&
+               band.max_usd_cents() < band.min_usd_cents()) {
+      violations.Add("filter.export_band.max_usd_cents", "below min_usd_cents");
+    }
+  }
+  return violations.ToStatus();
+}
+
+absl::Status ParseOrder(absl::string_view order_by, FirmQuery& query) {
+  std::vector<absl::string_view> words =
+      absl::StrSplit(order_by, ' ', absl::SkipEmpty());
+  if (words.empty()) {
+    return absl::OkStatus();
+  }
+  if (words.size() > 2 || (words.size() == 2 && words[1] != "desc" &&
+                           words[1] != "asc")) {
+    return InvalidFieldError("order_by",
+                             "one field, optionally followed by `desc`");
+  }
+  if (words[0] == "brn") {
+    query.order = FirmOrder::kBrn;
+  } else if (words[0] == "legal_name_ko") {
+    query.order = FirmOrder::kLegalName;
+  } else if (words[0] == "create_time") {
+    query.order = FirmOrder::kCreateTime;
+  } else {
+    return InvalidFieldError("order_by",
+                             "one of brn, legal_name_ko, create_time");
+  }
+  query.descending = words.size() == 2 && words[1] == "desc";
+  return absl::OkStatus();
+}
+
+// Top-level fields whose values differ between two versions of a firm.
+std::vector<std::string> ChangedFields(const Firm& before, const Firm& after,
+                                       const std::vector<std::string>& fields) {
+  std::vector<std::string> changed;
+  for (const std::string& name : fields) {
+    google::protobuf::FieldMask mask;
+    mask.add_paths(name);
+    Firm a;
+    Firm b;
+    FieldMaskUtil::MergeMessageTo(before, mask, {}, &a);
+    FieldMaskUtil::MergeMessageTo(after, mask, {}, &b);
+    if (a.SerializeAsString() != b.SerializeAsString()) {
+      changed.push_back(name);
+    }
+  }
+  return changed;
+}
+
+}  // namespace
+
+template <typename Response>
+absl::StatusOr<std::optional<Response>> Registrar::Replay(
+    const std::string& request_id, const std::string& fingerprint) {
+  ASSIGN_OR_RETURN(std::optional<AppliedRequest> applied,
+                   store_->FindAppliedRequest(request_id));
+  if (!applied) {
+    return std::nullopt;
+  }
+  RETURN_IF_ERROR(CheckReplay(*applied, fingerprint));
+  Response response;
+  if (!response.ParseFromString(applied->response)) {
+    return absl::DataLossError("stored response does not parse");
+  }
+  return response;
+}
+
+ChangeContext Registrar::NewChange(absl::string_view method,
+                                   const std::string& actor,
+                                   const std::string& request_id,
+                                   const std::string& fingerprint) const {
+  ChangeContext change;
+  change.method = std::string(method);
+  change.actor = actor;
+  change.request_id = request_id;
+  change.fingerprint = fingerprint;
+  change.time = clock_();
+  return change;
+}
+
+absl::StatusOr<Firm> Registrar::CreateFirm(const v1::CreateFirmRequest& request,
+                                           const std::string& actor) {
+  RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
+  std::string fingerprint = RequestFingerprint("CreateFirm", request);
+  ASSIGN_OR_RETURN(std::optional<Firm> earlier,
+                   Replay<Firm>(request.request_id(), fingerprint));
+  if (earlier) {
+    return *std::move(earlier);
+  }
+  FieldViolations violations;
+  ValidateFirm(request.firm(), "firm", TodayInKorea(), violations);
+  RETURN_IF_ERROR(violations.ToStatus());
+
+  ChangeContext change =
+      NewChange("CreateFirm", actor, request.request_id(), fingerprint);
+  change.changed_fields = {"*"};
+  std::vector<NewFirm> rows = {{NewFirmRecord(request.firm(), change.time),
+                                std::move(change)}};
+  ASSIGN_OR_RETURN(std::vector<absl::Status> results, store_->CreateFirms(rows));
+  RETURN_IF_ERROR(results.front());
+  return std::move(rows.front().firm);
+}
+
+absl::StatusOr<Firm> Registrar::GetFirm(const v1::GetFirmRequest& request) {
+  ASSIGN_OR_RETURN(std::string brn, BrnFromName(request.name(), "name"));
+  return store_->GetFirm(brn);
+}
+
+absl::StatusOr<v1::BatchGetFirmsResponse> Registrar::BatchGetFirms(
+    const v1::BatchGetFirmsRequest& request) {
+  if (request.names().empty() || request.names_size() > kMaxBatchGet) {
+    return InvalidFieldError("names",
+                             absl::StrCat("1 to ", kMaxBatchGet, " names"));
+  }
+  std::vector<std::string> brns;
+  for (int i = 0; i < request.names_size(); ++i) {
+    ASSIGN_OR_RETURN(std::string brn,
+                     BrnFromName(request.names(i), absl::StrCat("names[", i, "]")));
+    brns.push_back(std::move(brn));
+  }
+  ASSIGN_OR_RETURN(std::vector<Firm> firms, store_->GetFirms(brns));
+  v1::BatchGetFirmsResponse response;
+  for (Firm& firm : firms) {
+    *response.add_firms() = std::move(firm);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListFirmsResponse> Registrar::ListFirms(
+    const v1::ListFirmsRequest& request) {
+  ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size(),
+                                                    kDefaultPageSize, kMaxPageSize));
+  RETURN_IF_ERROR(ValidateFilter(request.filter()));
+  FirmQuery query;
+  RETURN_IF_ERROR(ParseOrder(request.order_by(), query));
+  query.filter = request.filter();
+  query.limit = page_size;
+  uint64_t fingerprint = QueryFingerprint(request);
+  if (!request.page_token().empty()) {
+    ASSIGN_OR_RETURN(query.after,
+                     DecodePageToken(request.page_token(), fingerprint));
+  }
+  ASSIGN_OR_RETURN(Page<Firm> page, store_->ListFirms(query));
+  v1::ListFirmsResponse response;
+  for (Firm& firm : page.items) {
+    *response.add_firms() = std::move(firm);
+  }
+  if (!page.next.empty()) {
+    response.set_next_page_token(EncodePageToken(fingerprint, page.next));
+  }
+  return response;
+}
+
+absl::StatusOr<Firm> Registrar::UpdateFirm(const v1::UpdateFirmRequest& request,
+                                           const std::string& actor) {
+  RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
+  std::string fingerprint = RequestFingerprint("UpdateFirm", request);
+  ASSIGN_OR_RETURN(std::optional<Firm> earlier,
+                   Replay<Firm>(request.request_id(), fingerprint));
+  if (earlier) {
+    return *std::move(earlier);
+  }
+  ASSIGN_OR_RETURN(std::string brn, BrnFromName(request.firm().name(), "firm.name"));
+  ASSIGN_OR_RETURN(std::vector<std::string> fields,
+                   UpdatableFields(request.update_mask()));
+  ASSIGN_OR_RETURN(Firm current, store_->GetFirm(brn));
+  if (current.state() == v1::FIRM_STATE_CLOSED) {
+    return FailedPreconditionError(
+        "FIRM_CLOSED", absl::StrCat(current.name(), " is closed; reopen it first"));
+  }
+  if (!request.firm().etag().empty() && request.firm().etag() != current.etag()) {
+    return AbortedError("ETAG_MISMATCH",
+                        "the firm changed since it was read; read it again");
+  }
+  Firm updated = current;
+  FieldMaskUtil::MergeOptions options;
+  options.set_replace_message_fields(true);
+  options.set_replace_repeated_fields(true);
+  FieldMaskUtil::MergeMessageTo(request.firm(), request.update_mask(), options,
+                                &updated);
+  FieldViolations violations;
+  ValidateFirm(updated, "firm", TodayInKorea(), violations);
+  RETURN_IF_ERROR(violations.ToStatus());
+
+  ChangeContext change =
+      NewChange("UpdateFirm", actor, request.request_id(), fingerprint);
+  change.changed_fields = ChangedFields(current, updated, fields);
+  *updated.mutable_update_time() = ToTimestamp(change.time);
+  RETURN_IF_ERROR(store_->UpdateFirm(updated, current.etag(), change));
+  return updated;
+}
+
+template <typename Request>
+absl::StatusOr<Firm> Registrar::ChangeState(const Request& request,
+                                            absl::string_view method,
+                                            v1::FirmState target,
+                                            const std::string& actor) {
+  RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
+  std::string fingerprint = RequestFingerprint(method, request);
+  ASSIGN_OR_RETURN(std::optional<Firm> earlier,
+                   Replay<Firm>(request.request_id(), fingerprint));
+  if (earlier) {
+    return *std::move(earlier);
+  }
+  FieldViolations violations;
+  absl::StatusOr<std::string> brn = BrnFromName(request.name(), "name");
+  if (!brn.ok()) {
+    return brn.status();
+  }
+  ValidateReason(request.reason(), "reason", violations);
+  RETURN_IF_ERROR(violations.ToStatus());
+  ASSIGN_OR_RETURN(Firm firm, store_->GetFirm(*brn));
+  if (!request.etag().empty() && request.etag() != firm.etag()) {
+    return AbortedError("ETAG_MISMATCH",
+                        "the firm changed since it was read; read it again");
+  }
+  if (firm.state() == target) {
+    return FailedPreconditionError(
+        target == v1::FIRM_STATE_CLOSED ? "FIRM_ALREADY_CLOSED"
+                                        : "FIRM_ALREADY_ACTIVE",
+        absl::StrCat(firm.name(), " is already ",
+                     target == v1::FIRM_STATE_CLOSED ? "closed" : "active"));
+  }
+  std::string etag = firm.etag();
+  ChangeContext change = NewChange(method, actor, request.request_id(), fingerprint);
+  change.changed_fields = {"state", "state_reason"};
+  firm.set_state(target);
+  firm.set_state_reason(request.reason());
+  *firm.mutable_update_time() = ToTimestamp(change.time);
+  RETURN_IF_ERROR(store_->UpdateFirm(firm, etag, change));
+  return firm;
+}
+
+absl::StatusOr<Firm> Registrar::CloseFirm(const v1::CloseFirmRequest& request,
+                                          const std::string& actor) {
+  return ChangeState(request, "CloseFirm", v1::FIRM_STATE_CLOSED, actor);
+}
+
+absl::StatusOr<Firm> Registrar::ReopenFirm(const v1::ReopenFirmRequest& request,
+                                           const std::string& actor) {
+  return ChangeState(request, "ReopenFirm", v1::FIRM_STATE_ACTIVE, actor);
+}
+
+absl::StatusOr<ExportRecord> Registrar::RecordExports(
+    const v1::RecordExportsRequest& request, const std::string& actor) {
+  RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
+  std::string fingerprint = RequestFingerprint("RecordExports", request);
+  ASSIGN_OR_RETURN(std::optional<ExportRecord> earlier,
+                   Replay<ExportRecord>(request.request_id(), fingerprint));
+  if (earlier) {
+    return *std::move(earlier);
+  }
+  ASSIGN_OR_RETURN(std::string brn, BrnFromName(request.parent(), "parent"));
+  FieldViolations violations;
+  ValidateExportRecord(request.export_record(), "export_record", TodayInKorea(),
+                       violations);
+  RETURN_IF_ERROR(violations.ToStatus());
+  ASSIGN_OR_RETURN(Firm firm, store_->GetFirm(brn));
+  if (firm.state() == v1::FIRM_STATE_CLOSED) {
+    return FailedPreconditionError(
+        "FIRM_CLOSED", absl::StrCat(firm.name(), " is closed; reopen it first"));
+  }
+  ChangeContext change =
+      NewChange("RecordExports", actor, request.request_id(), fingerprint);
+  change.changed_fields = {"export_records"};
+  ExportRecord record = request.export_record();
+  record.clear_name();
+  record.clear_superseded();
+  record.clear_supersedes();
+  record.set_total_usd_cents(*CheckedSum(
+      {record.goods_usd_cents(), record.indirect_usd_cents(),
+       record.ai_solutions_usd_cents(), record.technology_services_usd_cents(),
+       record.ip_royalties_usd_cents()}));
+  record.set_recorded_by(actor);
+  *record.mutable_create_time() = ToTimestamp(change.time);
+  RETURN_IF_ERROR(store_->AddExportRecord(brn, record, change));
+  return record;
+}
+
+absl::StatusOr<v1::ListExportRecordsResponse> Registrar::ListExportRecords(
+    const v1::ListExportRecordsRequest& request) {
+  ASSIGN_OR_RETURN(std::string brn, BrnFromName(request.parent(), "parent"));
+  ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size(),
+                                                    kDefaultPageSize, kMaxPageSize));
+  RETURN_IF_ERROR(store_->GetFirm(brn).status());
+  ExportRecordQuery query;
+  query.brn = brn;
+  query.show_superseded = request.show_superseded();
+  query.limit = page_size;
+  uint64_t fingerprint = QueryFingerprint(request);
+  if (!request.page_token().empty()) {
+    ASSIGN_OR_RETURN(query.after,
+                     DecodePageToken(request.page_token(), fingerprint));
+  }
+  ASSIGN_OR_RETURN(Page<ExportRecord> page, store_->ListExportRecords(query));
+  v1::ListExportRecordsResponse response;
+  for (ExportRecord& record : page.items) {
+    *response.add_export_records() = std::move(record);
+  }
+  if (!page.next.empty()) {
+    response.set_next_page_token(EncodePageToken(fingerprint, page.next));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListFirmChangesResponse> Registrar::ListFirmChanges(
+    const v1::ListFirmChangesRequest& request) {
+  ASSIGN_OR_RETURN(std::string brn, BrnFromName(request.parent(), "parent"));
+  ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size(),
+                                                    kDefaultPageSize, kMaxPageSize));
+  RETURN_IF_ERROR(store_->GetFirm(brn).status());
+  FirmChangeQuery query;
+  query.brn = brn;
+  query.limit = page_size;
+  uint64_t fingerprint = QueryFingerprint(request);
+  if (!request.page_token().empty()) {
+    ASSIGN_OR_RETURN(query.after,
+                     DecodePageToken(request.page_token(), fingerprint));
+  }
+  ASSIGN_OR_RETURN(Page<FirmChange> page, store_->ListFirmChanges(query));
+  v1::ListFirmChangesResponse response;
+  for (FirmChange& change : page.items) {
+    *response.add_changes() = std::move(change);
+  }
+  if (!page.next.empty()) {
+    response.set_next_page_token(EncodePageToken(fingerprint, page.next));
+  }
+  return response;
+}
+
+absl::Status Registrar::ImportFirms(
+    const std::vector<v1::ImportFirmsRequest>& rows, int64_t first_row,
+    const std::string& actor, v1::ImportFirmsResponse& report) {
+  auto reject = [&report](int64_t row, const std::string& brn,
+                          const absl::Status& status) {
+    v1::ImportRowError* error = report.add_rejected_rows();
+    error->set_row(row);
+    error->set_brn(brn);
+    error->set_code(absl::StatusCodeToString(status.code()));
+    std::vector<FieldViolation> violations = ErrorFieldViolations(status);
+    if (!violations.empty()) {
+      error->set_field(violations.front().field);
+    }
+    error->set_reason(std::string(status.message()));
+  };
+  absl::CivilDay today = TodayInKorea();
+  std::vector<NewFirm> accepted;
+  std::vector<int64_t> accepted_rows;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const v1::ImportFirmsRequest& row = rows[i];
+    int64_t row_number = first_row + static_cast<int64_t>(i);
+    report.set_received_count(report.received_count() + 1);
+    std::string fingerprint;
+    if (!row.request_id().empty()) {
+      if (absl::Status valid = ValidateRequestId(row.request_id()); !valid.ok()) {
+        reject(row_number, row.firm().brn(), valid);
+        continue;
+      }
+      fingerprint = RequestFingerprint("CreateFirm", row);
+      absl::StatusOr<std::optional<Firm>> earlier =
+          Replay<Firm>(row.request_id(), fingerprint);
+      if (!earlier.ok()) {
+        reject(row_number, row.firm().brn(), earlier.status());
+        continue;
+      }
+      if (*earlier) {
+        report.set_imported_count(report.imported_count() + 1);
+        continue;
+      }
+    }
+    FieldViolations violations;
+    ValidateFirm(row.firm(), "firm", today, violations);
+    if (!violations.empty()) {
+      reject(row_number, row.firm().brn(), violations.ToStatus());
+      continue;
+    }
+    ChangeContext change = NewChange("ImportFirms", actor, row.request_id(),
+                                     fingerprint);
+    change.changed_fields = {"*"};
+    accepted.push_back({NewFirmRecord(row.firm(), change.time), std::move(change)});
+    accepted_rows.push_back(row_number);
+  }
+  if (accepted.empty()) {
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(std::vector<absl::Status> results,
+                   store_->CreateFirms(accepted));
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].ok()) {
+      report.set_imported_count(report.imported_count() + 1);
+    } else {
+      reject(accepted_rows[i], accepted[i].firm.brn(), results[i]);
+    }
+  }
+  // Rows rejected by the store come after those rejected on validation.
+  auto* rejected = report.mutable_rejected_rows();
+  std::stable_sort(rejected->begin(), rejected->end(),
+                   [](const v1::ImportRowError& a, const v1::ImportRowError& b) {
+                     return a.row() < b.row();
+                   });
+  return absl::OkStatus();
+}
+
+}  // namespace kexport::registry

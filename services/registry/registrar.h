@@ -1,0 +1,70 @@
+// The registry's rules: what a valid firm is, who may change what, and how
+// every change is recorded. Plain C++ over a FirmStore, with no gRPC types, so
+// tests can call it directly.
+//
+//   Registrar registrar(&store, SystemClock());
+//   absl::StatusOr<Firm> firm = registrar.CreateFirm(request, "operator-7");
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/clock.h"
+#include "services/registry/firm_store.h"
+
+namespace kexport::registry {
+
+class Registrar final {
+ public:
+  Registrar(FirmStore* store, Clock clock)
+      : store_(store), clock_(std::move(clock)) {}
+
+  absl::StatusOr<Firm> CreateFirm(const v1::CreateFirmRequest& request,
+                                  const std::string& actor);
+  absl::StatusOr<Firm> GetFirm(const v1::GetFirmRequest& request);
+  absl::StatusOr<v1::BatchGetFirmsResponse> BatchGetFirms(
+      const v1::BatchGetFirmsRequest& request);
+  absl::StatusOr<v1::ListFirmsResponse> ListFirms(
+      const v1::ListFirmsRequest& request);
+  absl::StatusOr<Firm> UpdateFirm(const v1::UpdateFirmRequest& request,
+                                  const std::string& actor);
+  absl::StatusOr<Firm> CloseFirm(const v1::CloseFirmRequest& request,
+                                 const std::string& actor);
+  absl::StatusOr<Firm> ReopenFirm(const v1::ReopenFirmRequest& request,
+                                  const std::string& actor);
+  absl::StatusOr<ExportRecord> RecordExports(
+      const v1::RecordExportsRequest& request, const std::string& actor);
+  absl::StatusOr<v1::ListExportRecordsResponse> ListExportRecords(
+      const v1::ListExportRecordsRequest& request);
+  absl::StatusOr<v1::ListFirmChangesResponse> ListFirmChanges(
+      const v1::ListFirmChangesRequest& request);
+
+  // Imports rows numbered from `first_row`, adding counts and rejected rows
+  // to `report`. Fails only when the store fails; bad rows are reported.
+  absl::Status ImportFirms(const std::vector<v1::ImportFirmsRequest>& rows,
+                           int64_t first_row, const std::string& actor,
+                           v1::ImportFirmsResponse& report);
+
+ private:
+  // The first response to an already-applied request, if this is a retry.
+  template <typename Response>
+  absl::StatusOr<std::optional<Response>> Replay(
+      const std::string& request_id, const std::string& fingerprint);
+
+  ChangeContext NewChange(absl::string_view method, const std::string& actor,
+                          const std::string& request_id,
+                          const std::string& fingerprint) const;
+
+  // Applies a state change (close or reopen) under the usual checks.
+  template <typename Request>
+  absl::StatusOr<Firm> ChangeState(const Request& request,
+                                   absl::string_view method,
+                                   v1::FirmState target,
+                                   const std::string& actor);
+
+  FirmStore* store_;
+  Clock clock_;
+};
+
+}  // namespace kexport::registry

@@ -1,0 +1,61 @@
+// The gRPC face of the registry: decodes calls, asks the Registrar, and turns
+// its results into responses and gRPC errors with details. No rules here.
+#pragma once
+
+#include "common/actor.h"
+#include "kexport/registry/v1/registry.grpc.pb.h"
+#include "services/registry/registrar.h"
+
+namespace kexport::registry {
+
+class RegistryHandler final : public v1::FirmRegistry::CallbackService {
+ public:
+  // Rows per store transaction during ImportFirms.
+  static constexpr size_t kImportBatchSize = 500;
+
+  RegistryHandler(Registrar* registrar, const ActorResolver* actors)
+      : registrar_(registrar), actors_(actors) {}
+
+  grpc::ServerUnaryReactor* CreateFirm(grpc::CallbackServerContext* context,
+                                       const v1::CreateFirmRequest* request,
+                                       Firm* response) override;
+  grpc::ServerUnaryReactor* GetFirm(grpc::CallbackServerContext* context,
+                                    const v1::GetFirmRequest* request,
+                                    Firm* response) override;
+  grpc::ServerUnaryReactor* BatchGetFirms(
+      grpc::CallbackServerContext* context,
+      const v1::BatchGetFirmsRequest* request,
+      v1::BatchGetFirmsResponse* response) override;
+  grpc::ServerUnaryReactor* ListFirms(grpc::CallbackServerContext* context,
+                                      const v1::ListFirmsRequest* request,
+                                      v1::ListFirmsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateFirm(grpc::CallbackServerContext* context,
+                                       const v1::UpdateFirmRequest* request,
+                                       Firm* response) override;
+  grpc::ServerUnaryReactor* CloseFirm(grpc::CallbackServerContext* context,
+                                      const v1::CloseFirmRequest* request,
+                                      Firm* response) override;
+  grpc::ServerUnaryReactor* ReopenFirm(grpc::CallbackServerContext* context,
+                                       const v1::ReopenFirmRequest* request,
+                                       Firm* response) override;
+  grpc::ServerUnaryReactor* RecordExports(
+      grpc::CallbackServerContext* context,
+      const v1::RecordExportsRequest* request, ExportRecord* response) override;
+  grpc::ServerUnaryReactor* ListExportRecords(
+      grpc::CallbackServerContext* context,
+      const v1::ListExportRecordsRequest* request,
+      v1::ListExportRecordsResponse* response) override;
+  grpc::ServerUnaryReactor* ListFirmChanges(
+      grpc::CallbackServerContext* context,
+      const v1::ListFirmChangesRequest* request,
+      v1::ListFirmChangesResponse* response) override;
+  grpc::ServerReadReactor<v1::ImportFirmsRequest>* ImportFirms(
+      grpc::CallbackServerContext* context,
+      v1::ImportFirmsResponse* response) override;
+
+ private:
+  Registrar* registrar_;
+  const ActorResolver* actors_;
+};
+
+}  // namespace kexport::registry

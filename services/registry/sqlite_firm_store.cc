@@ -1,0 +1,606 @@
+#include "services/registry/sqlite_firm_store.h"
+
+#include <functional>
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/dates.h"
+#include "common/errors.h"
+#include "common/macros.h"
+#include "services/registry/firm_validation.h"
+
+namespace kexport::registry {
+namespace {
+
+const std::vector<Migration>& Migrations() {
+  static const auto* migrations = new std::vector<Migration>{
+      {1, R"sql(
+CREATE TABLE firms (
+  brn TEXT PRIMARY KEY,
+  legal_name_ko TEXT NOT NULL,
+  size_class INTEGER NOT NULL,
+  growth_stage INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  ksic_code TEXT NOT NULL,
+  create_time_us INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  body BLOB NOT NULL
+);
+CREATE INDEX firms_by_name ON firms(legal_name_ko, brn);
+CREATE INDEX firms_by_create_time ON firms(create_time_us, brn);
+CREATE INDEX firms_by_ksic ON firms(ksic_code);
+CREATE TABLE firm_sectors (
+  sector TEXT NOT NULL,
+  brn TEXT NOT NULL,
+  PRIMARY KEY (sector, brn)
+) WITHOUT ROWID;
+CREATE TABLE firm_certifications (
+  type INTEGER NOT NULL,
+  brn TEXT NOT NULL,
+  PRIMARY KEY (type, brn)
+) WITHOUT ROWID;
+CREATE TABLE export_records (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  brn TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  total_usd_cents INTEGER NOT NULL,
+  superseded INTEGER NOT NULL DEFAULT 0,
+  body BLOB NOT NULL
+);
+CREATE INDEX export_records_by_firm ON export_records(brn, year, id);
+CREATE INDEX export_records_current
+  ON export_records(year, superseded, total_usd_cents, brn);
+CREATE TABLE firm_changes (
+  brn TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  method TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  changed_fields TEXT NOT NULL,
+  change_time_us INTEGER NOT NULL,
+  PRIMARY KEY (brn, sequence)
+) WITHOUT ROWID;
+CREATE TRIGGER firm_changes_no_update BEFORE UPDATE ON firm_changes
+  BEGIN SELECT RAISE(ABORT, 'firm_changes is append-only'); END;
+CREATE TRIGGER firm_changes_no_delete BEFORE DELETE ON firm_changes
+  BEGIN SELECT RAISE(ABORT, 'firm_changes is append-only'); END;
+CREATE TABLE applied_requests (
+  request_id TEXT PRIMARY KEY,
+  fingerprint BLOB NOT NULL,
+  response BLOB NOT NULL,
+  applied_time_us INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"},
+  };
+  return *migrations;
+}
+
+absl::Status Corrupt(absl::string_view what) {
+  return absl::DataLossError(absl::StrCat("stored ", what, " does not parse"));
+}
+
+// The stored body leaves out the etag, which comes from the version column.
+std::string FirmBody(const Firm& firm) {
+  Firm body = firm;
+  body.clear_etag();
+  return body.SerializeAsString();
+}
+
+absl::StatusOr<Firm> ParseFirm(const std::string& body, int64_t version) {
+  Firm firm;
+  if (!firm.ParseFromString(body)) {
+    return Corrupt("firm");
+  }
+  firm.set_etag(absl::StrCat(version));
+  return firm;
+}
+
+// `[1,2,3]` for binding to json_each.
+template <typename Values>
+std::string JsonArray(const Values& values, bool quote) {
+  return absl::StrCat(
+      "[", absl::StrJoin(values, ",", [quote](std::string* out, const auto& v) {
+        absl::StrAppend(out, quote ? "\"" : "", v, quote ? "\"" : "");
+      }), "]");
+}
+
+const char* OrderColumn(FirmOrder order) {
+  switch (order) {
+    case FirmOrder::kLegalName:
+      return "f.legal_name_ko";
+    case FirmOrder::kCreateTime:
+      return "f.create_time_us";
+    case FirmOrder::kBrn:
+      break;
+  }
+  return "f.brn";
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteFirmStore>> SqliteFirmStore::Open(
+    const std::string& path) {
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> db,
+                   SqliteDatabase::Open(path, Migrations()));
+  return std::unique_ptr<SqliteFirmStore>(new SqliteFirmStore(std::move(db)));
+}
+
+absl::StatusOr<std::optional<AppliedRequest>>
+SqliteFirmStore::FindAppliedRequest(const std::string& request_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement * query,
+                   db_->Prepare("SELECT fingerprint, response FROM "
+                                "applied_requests WHERE request_id = ?"));
+  absl::Cleanup reset = [query] { query->Reset(); };
+  query->Bind(1, request_id);
+  ASSIGN_OR_RETURN(bool found, query->Step());
+  if (!found) {
+    return std::nullopt;
+  }
+  return AppliedRequest{query->ColumnText(0), query->ColumnText(1)};
+}
+
+absl::StatusOr<std::optional<Firm>> SqliteFirmStore::LoadFirm(
+    const std::string& brn) {
+  ASSIGN_OR_RETURN(SqliteStatement * query,
+                   db_->Prepare("SELECT version, body FROM firms WHERE brn = ?"));
+  absl::Cleanup reset = [query] { query->Reset(); };
+  query->Bind(1, brn);
+  ASSIGN_OR_RETURN(bool found, query->Step());
+  if (!found) {
+    return std::nullopt;
+  }
+  return ParseFirm(query->ColumnText(1), query->ColumnInt(0));
+}
+
+absl::StatusOr<Firm> SqliteFirmStore::GetFirm(const std::string& brn) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ASSIGN_OR_RETURN(std::optional<Firm> firm, LoadFirm(brn));
+  if (!firm) {
+    return NotFoundError("FIRM_NOT_FOUND",
+                         absl::StrCat(FirmName(brn), " not found"));
+  }
+  return *std::move(firm);
+}
+
+absl::StatusOr<std::vector<Firm>> SqliteFirmStore::GetFirms(
+    const std::vector<std::string>& brns) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<Firm> firms;
+  firms.reserve(brns.size());
+  for (const std::string& brn : brns) {
+    ASSIGN_OR_RETURN(std::optional<Firm> firm, LoadFirm(brn));
+    if (!firm) {
+      return NotFoundError("FIRM_NOT_FOUND",
+                           absl::StrCat(FirmName(brn), " not found"));
+    }
+    firms.push_back(*std::move(firm));
+  }
+  return firms;
+}
+
+absl::StatusOr<Page<Firm>> SqliteFirmStore::ListFirms(const FirmQuery& query) {
+  // The statement text depends only on which filters are set, so the cache
+  // of prepared statements stays small.
+  std::string sql = "SELECT f.version, f.body, f.brn, ";
+  absl::StrAppend(&sql, OrderColumn(query.order), " FROM firms f WHERE 1 = 1");
+  std::vector<std::function<void(SqliteStatement&, int&)>> binders;
+  auto bind_text = [&binders](std::string value) {
+    binders.push_back([value](SqliteStatement& s, int& i) { s.Bind(i++, value); });
+  };
+  auto bind_int = [&binders](int64_t value) {
+    binders.push_back([value](SqliteStatement& s, int& i) { s.Bind(i++, value); });
+  };
+  const FirmFilter& filter = query.filter;
+  if (filter.state() != v1::FIRM_STATE_UNSPECIFIED) {
+    sql += " AND f.state = ?";
+    bind_int(filter.state());
+  }
+  if (!filter.size_classes().empty()) {
+    sql += " AND f.size_class IN (SELECT value FROM json_each(?))";
+    bind_text(JsonArray(filter.size_classes(), false));
+  }
+  if (!filter.growth_stages().empty()) {
+    sql += " AND f.growth_stage IN (SELECT value FROM json_each(?))";
+    bind_text(JsonArray(filter.growth_stages(), false));
+  }
+  if (!filter.ksic_prefix().empty()) {
+    // The prefix is validated as a letter and digits: no LIKE wildcards.
+    sql += " AND f.ksic_code LIKE ?";
+    bind_text(absl::StrCat(filter.ksic_prefix(), "%"));
+  }
+  if (!filter.sectors().empty()) {
+    sql += " AND EXISTS (SELECT 1 FROM firm_sectors s WHERE s.brn = f.brn"
+           " AND s.sector IN (SELECT value FROM json_each(?)))";
+    bind_text(JsonArray(filter.sectors(), true));
+  }
+  if (filter.certification_type() != v1::CERTIFICATION_TYPE_UNSPECIFIED) {
+    sql += " AND EXISTS (SELECT 1 FROM firm_certifications c"
+           " WHERE c.brn = f.brn AND c.type = ?)";
+    bind_int(filter.certification_type());
+  }
+  if (filter.has_export_band()) {
+    const auto& band = filter.export_band();
+    sql += " AND EXISTS (SELECT 1 FROM export_records e WHERE e.brn = f.brn"
+           " AND e.year = ? AND e.superseded = 0 AND e.total_usd_cents >= ?";
+    bind_int(band.year());
+    bind_int(band.min_usd_cents());
+    if (band.max_usd_cents() > 0) {
+      sql += " AND e.total_usd_cents <= ?";
+      bind_int(band.max_usd_cents());
+    }
+    sql += ")";
+  }
+  const char* column = OrderColumn(query.order);
+  const char* after = query.descending ? "<" : ">";
+  const char* direction = query.descending ? "DESC" : "ASC";
+  if (query.order == FirmOrder::kBrn) {
+    if (!query.after.empty()) {
+      absl::StrAppend(&sql, " AND f.brn ", after, " ?");
+      bind_text(query.after[0]);
+    }
+    absl::StrAppend(&sql, " ORDER BY f.brn ", direction);
+  } else {
+    if (query.after.size() == 2) {
+      absl::StrAppend(&sql, " AND (", column, " ", after, " ? OR (", column,
+                      " = ? AND f.brn ", after, " ?))");
+      if (query.order == FirmOrder::kCreateTime) {
+        int64_t micros = 0;
+        if (!absl::SimpleAtoi(query.after[0], &micros)) {
+          return InvalidFieldError("page_token", "malformed");
+        }
+        bind_int(micros);
+        bind_int(micros);
+      } else {
+        bind_text(query.after[0]);
+        bind_text(query.after[0]);
+      }
+      bind_text(query.after[1]);
+    }
+    absl::StrAppend(&sql, " ORDER BY ", column, " ", direction, ", f.brn ",
+                    direction);
+  }
+  sql += " LIMIT ?";
+  bind_int(query.limit + 1);
+
+  std::lock_guard<std::mutex> lock(mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement * statement, db_->Prepare(sql));
+  absl::Cleanup reset = [statement] { statement->Reset(); };
+  int index = 1;
+  for (const auto& binder : binders) {
+    binder(*statement, index);
+  }
+  Page<Firm> page;
+  std::vector<std::string> last;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, statement->Step());
+    if (!row) {
+      break;
+    }
+    if (static_cast<int>(page.items.size()) == query.limit) {
+      page.next = last;
+      break;
+    }
+    ASSIGN_OR_RETURN(Firm firm, ParseFirm(statement->ColumnText(1),
+                                          statement->ColumnInt(0)));
+    page.items.push_back(std::move(firm));
+    std::string brn = statement->ColumnText(2);
+    last = query.order == FirmOrder::kBrn
+               ? std::vector<std::string>{brn}
+               : std::vector<std::string>{statement->ColumnText(3), brn};
+  }
+  return page;
+}
+
+absl::Status SqliteFirmStore::WriteIndexes(const Firm& firm) {
+  for (const char* sql : {"DELETE FROM firm_sectors WHERE brn = ?",
+                          "DELETE FROM firm_certifications WHERE brn = ?"}) {
+    ASSIGN_OR_RETURN(SqliteStatement * clear, db_->Prepare(sql));
+    clear->Bind(1, firm.brn());
+    RETURN_IF_ERROR(clear->Run());
+  }
+  for (const std::string& sector : firm.sectors()) {
+    ASSIGN_OR_RETURN(SqliteStatement * insert,
+                     db_->Prepare("INSERT OR IGNORE INTO firm_sectors(sector, "
+                                  "brn) VALUES (?, ?)"));
+    insert->Bind(1, sector);
+    insert->Bind(2, firm.brn());
+    RETURN_IF_ERROR(insert->Run());
+  }
+  for (const auto& certification : firm.certifications()) {
+    ASSIGN_OR_RETURN(SqliteStatement * insert,
+                     db_->Prepare("INSERT OR IGNORE INTO firm_certifications("
+                                  "type, brn) VALUES (?, ?)"));
+    insert->Bind(1, static_cast<int64_t>(certification.type()));
+    insert->Bind(2, firm.brn());
+    RETURN_IF_ERROR(insert->Run());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteFirmStore::RecordChange(const std::string& brn,
+                                           const ChangeContext& change) {
+  ASSIGN_OR_RETURN(
+      SqliteStatement * insert,
+      db_->Prepare(
+          "INSERT INTO firm_changes(brn, sequence, method, actor, request_id,"
+          " changed_fields, change_time_us) VALUES (?1, (SELECT"
+          " COALESCE(MAX(sequence), 0) + 1 FROM firm_changes WHERE brn = ?1),"
+          " ?2, ?3, ?4, ?5, ?6)"));
+  insert->Bind(1, brn);
+  insert->Bind(2, change.method);
+  insert->Bind(3, change.actor);
+  insert->Bind(4, change.request_id);
+  insert->Bind(5, absl::StrJoin(change.changed_fields, ","));
+  insert->Bind(6, absl::ToUnixMicros(change.time));
+  return insert->Run();
+}
+
+absl::StatusOr<bool> SqliteFirmStore::RecordAppliedRequest(
+    const ChangeContext& change, const std::string& response) {
+  if (change.request_id.empty()) {
+    return true;
+  }
+  ASSIGN_OR_RETURN(
+      SqliteStatement * insert,
+      db_->Prepare("INSERT OR IGNORE INTO applied_requests(request_id,"
+                   " fingerprint, response, applied_time_us)"
+                   " VALUES (?, ?, ?, ?)"));
+  insert->Bind(1, change.request_id);
+  insert->BindBlob(2, change.fingerprint);
+  insert->BindBlob(3, response);
+  insert->Bind(4, absl::ToUnixMicros(change.time));
+  RETURN_IF_ERROR(insert->Run());
+  return insert->Changes() == 1;
+}
+
+absl::StatusOr<std::vector<absl::Status>> SqliteFirmStore::CreateFirms(
+    std::vector<NewFirm>& firms) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteTransaction tx(*db_);
+  RETURN_IF_ERROR(tx.begun());
+  std::vector<absl::Status> results;
+  results.reserve(firms.size());
+  for (NewFirm& row : firms) {
+    Firm& firm = row.firm;
+    firm.set_etag("1");
+    // Savepoints let one row fail without undoing the others.
+    RETURN_IF_ERROR(db_->Execute("SAVEPOINT import_row"));
+    ASSIGN_OR_RETURN(
+        SqliteStatement * insert,
+        db_->Prepare("INSERT OR IGNORE INTO firms(brn, legal_name_ko,"
+                     " size_class, growth_stage, state, ksic_code,"
+                     " create_time_us, version, body)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)"));
+    insert->Bind(1, firm.brn());
+    insert->Bind(2, firm.legal_name_ko());
+    insert->Bind(3, static_cast<int64_t>(firm.size_class()));
+    insert->Bind(4, static_cast<int64_t>(firm.growth_stage()));
+    insert->Bind(5, static_cast<int64_t>(firm.state()));
+    insert->Bind(6, firm.ksic().code());
+    insert->Bind(7, absl::ToUnixMicros(row.change.time));
+    insert->BindBlob(8, FirmBody(firm));
+    RETURN_IF_ERROR(insert->Run());
+    if (insert->Changes() == 0) {
+      RETURN_IF_ERROR(db_->Execute("ROLLBACK TO import_row; RELEASE import_row"));
+      results.push_back(AlreadyExistsError(
+          "FIRM_ALREADY_EXISTS",
+          absl::StrCat(FirmName(firm.brn()), " is already registered")));
+      continue;
+    }
+    RETURN_IF_ERROR(WriteIndexes(firm));
+    RETURN_IF_ERROR(RecordChange(firm.brn(), row.change));
+    ASSIGN_OR_RETURN(bool recorded,
+                     RecordAppliedRequest(row.change, firm.SerializeAsString()));
+    if (!recorded) {
+      RETURN_IF_ERROR(db_->Execute("ROLLBACK TO import_row; RELEASE import_row"));
+      results.push_back(AbortedError(
+          "REQUEST_ID_CONCURRENT",
+          "the same request_id was applied concurrently; retry to read it"));
+      continue;
+    }
+    RETURN_IF_ERROR(db_->Execute("RELEASE import_row"));
+    results.push_back(absl::OkStatus());
+  }
+  RETURN_IF_ERROR(tx.Commit());
+  return results;
+}
+
+absl::Status SqliteFirmStore::UpdateFirm(Firm& firm,
+                                         const std::string& expected_etag,
+                                         const ChangeContext& change) {
+  int64_t expected_version = 0;
+  if (!absl::SimpleAtoi(expected_etag, &expected_version)) {
+    return AbortedError("ETAG_MISMATCH", "the firm changed; read it again");
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteTransaction tx(*db_);
+  RETURN_IF_ERROR(tx.begun());
+  firm.set_etag(absl::StrCat(expected_version + 1));
+  ASSIGN_OR_RETURN(
+      SqliteStatement * update,
+      db_->Prepare("UPDATE firms SET legal_name_ko = ?, size_class = ?,"
+                   " growth_stage = ?, state = ?, ksic_code = ?, version = ?,"
+                   " body = ? WHERE brn = ? AND version = ?"));
+  update->Bind(1, firm.legal_name_ko());
+  update->Bind(2, static_cast<int64_t>(firm.size_class()));
+  update->Bind(3, static_cast<int64_t>(firm.growth_stage()));
+  update->Bind(4, static_cast<int64_t>(firm.state()));
+  update->Bind(5, firm.ksic().code());
+  update->Bind(6, expected_version + 1);
+  update->BindBlob(7, FirmBody(firm));
+  update->Bind(8, firm.brn());
+  update->Bind(9, expected_version);
+  RETURN_IF_ERROR(update->Run());
+  if (update->Changes() == 0) {
+    return AbortedError("ETAG_MISMATCH",
+                        "the firm changed since it was read; read it again");
+  }
+  RETURN_IF_ERROR(WriteIndexes(firm));
+  RETURN_IF_ERROR(RecordChange(firm.brn(), change));
+  ASSIGN_OR_RETURN(bool recorded,
+                   RecordAppliedRequest(change, firm.SerializeAsString()));
+  if (!recorded) {
+    return AbortedError(
+        "REQUEST_ID_CONCURRENT",
+        "the same request_id was applied concurrently; retry to read it");
+  }
+  return tx.Commit();
+}
+
+absl::Status SqliteFirmStore::AddExportRecord(const std::string& brn,
+                                              ExportRecord& record,
+                                              const ChangeContext& change) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteTransaction tx(*db_);
+  RETURN_IF_ERROR(tx.begun());
+  ASSIGN_OR_RETURN(
+      SqliteStatement * current,
+      db_->Prepare("SELECT id FROM export_records WHERE brn = ? AND year = ?"
+                   " AND superseded = 0"));
+  current->Bind(1, brn);
+  current->Bind(2, static_cast<int64_t>(record.year()));
+  ASSIGN_OR_RETURN(bool has_current, current->Step());
+  int64_t superseded_id = has_current ? current->ColumnInt(0) : 0;
+  current->Reset();
+  if (has_current) {
+    record.set_supersedes(
+        absl::StrCat(FirmName(brn), "/exportRecords/", superseded_id));
+    ASSIGN_OR_RETURN(
+        SqliteStatement * supersede,
+        db_->Prepare("UPDATE export_records SET superseded = 1 WHERE id = ?"));
+    supersede->Bind(1, superseded_id);
+    RETURN_IF_ERROR(supersede->Run());
+  }
+  ASSIGN_OR_RETURN(
+      SqliteStatement * insert,
+      db_->Prepare("INSERT INTO export_records(brn, year, total_usd_cents,"
+                   " body) VALUES (?, ?, ?, x'')"));
+  insert->Bind(1, brn);
+  insert->Bind(2, static_cast<int64_t>(record.year()));
+  insert->Bind(3, record.total_usd_cents());
+  RETURN_IF_ERROR(insert->Run());
+  int64_t id = 0;
+  {
+    ASSIGN_OR_RETURN(SqliteStatement * last,
+                     db_->Prepare("SELECT last_insert_rowid()"));
+    ASSIGN_OR_RETURN(bool row, last->Step());
+    id = row ? last->ColumnInt(0) : 0;
+    last->Reset();
+  }
+  record.set_name(absl::StrCat(FirmName(brn), "/exportRecords/", id));
+  ASSIGN_OR_RETURN(SqliteStatement * body,
+                   db_->Prepare("UPDATE export_records SET body = ? WHERE id = ?"));
+  body->BindBlob(1, record.SerializeAsString());
+  body->Bind(2, id);
+  RETURN_IF_ERROR(body->Run());
+  RETURN_IF_ERROR(RecordChange(brn, change));
+  ASSIGN_OR_RETURN(bool recorded,
+                   RecordAppliedRequest(change, record.SerializeAsString()));
+  if (!recorded) {
+    return AbortedError(
+        "REQUEST_ID_CONCURRENT",
+        "the same request_id was applied concurrently; retry to read it");
+  }
+  return tx.Commit();
+}
+
+absl::StatusOr<Page<ExportRecord>> SqliteFirmStore::ListExportRecords(
+    const ExportRecordQuery& query) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Newest year first, and within a year the latest record first.
+  std::string sql =
+      "SELECT id, year, superseded, body FROM export_records WHERE brn = ?";
+  if (!query.show_superseded) {
+    sql += " AND superseded = 0";
+  }
+  int64_t after_year = 0;
+  int64_t after_id = 0;
+  bool has_after = query.after.size() == 2;
+  if (has_after) {
+    if (!absl::SimpleAtoi(query.after[0], &after_year) ||
+        !absl::SimpleAtoi(query.after[1], &after_id)) {
+      return InvalidFieldError("page_token", "malformed");
+    }
+    sql += " AND (year < ? OR (year = ? AND id < ?))";
+  }
+  sql += " ORDER BY year DESC, id DESC LIMIT ?";
+  ASSIGN_OR_RETURN(SqliteStatement * statement, db_->Prepare(sql));
+  absl::Cleanup reset = [statement] { statement->Reset(); };
+  int index = 1;
+  statement->Bind(index++, query.brn);
+  if (has_after) {
+    statement->Bind(index++, after_year);
+    statement->Bind(index++, after_year);
+    statement->Bind(index++, after_id);
+  }
+  statement->Bind(index++, static_cast<int64_t>(query.limit + 1));
+  Page<ExportRecord> page;
+  std::vector<std::string> last;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, statement->Step());
+    if (!row) {
+      break;
+    }
+    if (static_cast<int>(page.items.size()) == query.limit) {
+      page.next = last;
+      break;
+    }
+    ExportRecord record;
+    if (!record.ParseFromString(statement->ColumnText(3))) {
+      return Corrupt("export record");
+    }
+    record.set_superseded(statement->ColumnInt(2) != 0);
+    page.items.push_back(std::move(record));
+    last = {absl::StrCat(statement->ColumnInt(1)),
+            absl::StrCat(statement->ColumnInt(0))};
+  }
+  return page;
+}
+
+absl::StatusOr<Page<FirmChange>> SqliteFirmStore::ListFirmChanges(
+    const FirmChangeQuery& query) {
+  int64_t after = 0;
+  if (!query.after.empty() && !absl::SimpleAtoi(query.after[0], &after)) {
+    return InvalidFieldError("page_token", "malformed");
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  ASSIGN_OR_RETURN(
+      SqliteStatement * statement,
+      db_->Prepare("SELECT sequence, method, actor, request_id, changed_fields,"
+                   " change_time_us FROM firm_changes WHERE brn = ? AND"
+                   " sequence > ? ORDER BY sequence LIMIT ?"));
+  absl::Cleanup reset = [statement] { statement->Reset(); };
+  statement->Bind(1, query.brn);
+  statement->Bind(2, after);
+  statement->Bind(3, static_cast<int64_t>(query.limit + 1));
+  Page<FirmChange> page;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, statement->Step());
+    if (!row) {
+      break;
+    }
+    if (static_cast<int>(page.items.size()) == query.limit) {
+      page.next = {absl::StrCat(page.items.back().sequence())};
+      break;
+    }
+    FirmChange change;
+    change.set_sequence(statement->ColumnInt(0));
+    change.set_method(statement->ColumnText(1));
+    change.set_actor(statement->ColumnText(2));
+    change.set_request_id(statement->ColumnText(3));
+    for (absl::string_view field :
+         absl::StrSplit(statement->ColumnText(4), ',', absl::SkipEmpty())) {
+      change.add_changed_fields(std::string(field));
+    }
+    *change.mutable_change_time() =
+        ToTimestamp(absl::FromUnixMicros(statement->ColumnInt(5)));
+    page.items.push_back(std::move(change));
+  }
+  return page;
+}
+
+}  // namespace kexport::registry
