@@ -63,7 +63,11 @@ absl::Status Serve(const ServeOptions& options,
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.host, ":", options.port));
   }
-  server->GetHealthCheckService()->SetServingStatus(true);
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  for (const std::string& name : options.health_services) {
+    health->SetServingStatus(name, true);
+  }
+  health->SetServingStatus(true);
   JsonLog("info", "serving").Add("port", bound_port).Emit();
 
   sigset_t signals = TerminationSignals();
@@ -71,7 +75,8 @@ absl::Status Serve(const ServeOptions& options,
   sigwait(&signals, &signal_number);
 
   JsonLog("info", "stopping").Add("signal", signal_number).Emit();
-  server->GetHealthCheckService()->SetServingStatus(false);
+  // Load balancers stop sending new calls; in-flight ones get the grace.
+  health->SetServingStatus(false);
   server->Shutdown(std::chrono::system_clock::now() +
                    absl::ToChronoNanoseconds(options.shutdown_grace));
   server->Wait();

@@ -3,7 +3,9 @@
 // logs, and a graceful stop on SIGTERM or SIGINT (health turns NOT_SERVING,
 // then in-flight calls get `shutdown_grace` to finish).
 //
-//   kexport::ServeOptions options{.service_name = "registry", .port = 50051};
+//   kexport::ServeOptions options;
+//   options.service_name = "registry";
+//   options.health_services = {FirmRegistry::service_full_name()};
 //   return kexport::Serve(options, {&registry_service});
 #pragma once
 
@@ -18,6 +20,9 @@ namespace kexport {
 
 struct ServeOptions {
   std::string service_name;
+  // Fully qualified gRPC service names health reports on, besides "" (the
+  // whole server), e.g. `kexport.registry.v1.FirmRegistry`.
+  std::vector<std::string> health_services;
   std::string host = "0.0.0.0";
   int port = 0;
   int max_message_bytes = 16 * 1024 * 1024;

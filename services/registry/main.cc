@@ -82,6 +82,8 @@ int main(int argc, char** argv) {
 
   kexport::ServeOptions options;
   options.service_name = "registry";
+  options.health_services = {
+      kexport::registry::v1::FirmRegistry::service_full_name()};
   options.host = absl::GetFlag(FLAGS_host);
   options.port = absl::GetFlag(FLAGS_port);
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
