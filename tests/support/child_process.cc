@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,6 +36,8 @@ bool ChildProcess::Start() {
       dup2(log, STDERR_FILENO);
       close(log);
     }
+    // Dies with the test, even when the test crashes.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     // The test runner may block signals; the server must see them.
     sigset_t none;
     sigemptyset(&none);

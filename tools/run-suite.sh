@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The run command: installs what is missing, builds, then runs Redis and
+# every kexport service in the foreground with SQLite files under one data
+# directory, loads the demo firms once, and stops everything on Ctrl-C.
+#
+# Settings (environment): KEXPORT_DATA_DIR (default ./data),
+# KEXPORT_REDIS_PORT (6379), KEXPORT_REGISTRY_PORT (50051).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+bash tools/build.sh
+
+data_dir=${KEXPORT_DATA_DIR:-$root/data}
+redis_port=${KEXPORT_REDIS_PORT:-6379}
+registry_port=${KEXPORT_REGISTRY_PORT:-50051}
+mkdir -p "$data_dir"
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo "run-suite: stopping" >&2
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait || true
+}
+trap stop INT TERM EXIT
+
+if redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
+  echo "run-suite: using the Redis already on port $redis_port" >&2
+else
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" \
+    --appendonly no --dir "$data_dir" --logfile "$data_dir/redis.log" &
+  pids+=($!)
+fi
+
+build/services/registry/kexport-registry --port="$registry_port" \
+  --data_dir="$data_dir" --redis_addr="127.0.0.1:$redis_port" &
+pids+=($!)
+
+# Ready when each service answers through gRPC health.
+for _ in $(seq 100); do
+  if tools/kexport-call --addr "localhost:$registry_port" --timeout 1 \
+       grpc.health.v1.Health/Check '{}' >/dev/null 2>&1; then
+    break
+  fi
+  sleep 0.1
+done
+
+if [[ ! -f "$data_dir/.demo-loaded" ]]; then
+  # Rows carry request ids, so an interrupted load can simply run again.
+  tools/kexport-call --addr "localhost:$registry_port" --actor demo-loader \
+    kexport.registry.v1.FirmRegistry/ImportFirms < tools/demo/firms.jsonl
+  while read -r request; do
+    tools/kexport-call --addr "localhost:$registry_port" --actor demo-loader \
+      kexport.registry.v1.FirmRegistry/RecordExports "$request" >/dev/null
+  done < tools/demo/exports.jsonl
+  touch "$data_dir/.demo-loaded"
+fi
+
+echo "run-suite: registry on localhost:$registry_port, Redis on $redis_port;" \
+  "data in $data_dir. Ctrl-C stops." >&2
+wait -n "${pids[@]}"
