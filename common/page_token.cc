@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "common/macros.h"
 #include "common/proto_bytes.h"
 #include "google/protobuf/descriptor.h"
 
@@ -80,6 +81,26 @@ absl::StatusOr<int> EffectivePageSize(int page_size, int default_size,
     return default_size;
   }
   return std::min(page_size, max_size);
+}
+
+absl::StatusOr<PageRequest> ReadPageRequest(
+    const google::protobuf::Message& request, int page_size,
+    absl::string_view page_token, PageLimits limits) {
+  PageRequest paging;
+  ASSIGN_OR_RETURN(paging.size, EffectivePageSize(page_size, limits.default_size,
+                                                  limits.max_size));
+  paging.query_fingerprint = QueryFingerprint(request);
+  if (!page_token.empty()) {
+    ASSIGN_OR_RETURN(paging.after,
+                     DecodePageToken(page_token, paging.query_fingerprint));
+  }
+  return paging;
+}
+
+std::string NextPageToken(const PageRequest& paging,
+                          const std::vector<std::string>& next) {
+  return next.empty() ? std::string()
+                      : EncodePageToken(paging.query_fingerprint, next);
 }
 
 }  // namespace kexport

@@ -1,11 +1,13 @@
-// Opaque page tokens for List methods. A token carries the position after the
-// last item returned (the keyset cursor) and a fingerprint of the query that
+// Paging for List methods. A page token carries the position after the last
+// item returned (the keyset cursor) and a fingerprint of the query that
 // produced it, so a token reused with another filter or order is rejected
 // rather than silently skipping or repeating items.
 //
-//   std::string token = EncodePageToken(QueryFingerprint(request), {last.brn()});
-//   ASSIGN_OR_RETURN(std::vector<std::string> cursor,
-//                    DecodePageToken(request.page_token(), fingerprint));
+//   ASSIGN_OR_RETURN(PageRequest paging,
+//                    ReadPageRequest(request, request.page_size(),
+//                                    request.page_token()));
+//   ASSIGN_OR_RETURN(Page<Firm> page, store.List(query, paging));
+//   response.set_next_page_token(NextPageToken(paging, page.next));
 #pragma once
 
 #include <cstdint>
@@ -17,6 +19,37 @@
 #include "google/protobuf/message.h"
 
 namespace kexport {
+
+// One page of a List: the items, and the keyset position after the last one
+// (empty when nothing follows).
+template <typename Item>
+struct Page {
+  std::vector<Item> items;
+  std::vector<std::string> next;
+};
+
+struct PageLimits {
+  int default_size = 50;
+  int max_size = 1000;
+};
+
+// A List request's paging, checked.
+struct PageRequest {
+  int size = 0;
+  // The keyset position to continue after; empty on the first page.
+  std::vector<std::string> after;
+  uint64_t query_fingerprint = 0;
+};
+
+// Checks `page_size` and decodes `page_token` of `request` (a List request
+// message; its other fields make the query the token must belong to).
+absl::StatusOr<PageRequest> ReadPageRequest(
+    const google::protobuf::Message& request, int page_size,
+    absl::string_view page_token, PageLimits limits = {});
+
+// The token for the page after `next`, or empty when `next` is empty.
+std::string NextPageToken(const PageRequest& paging,
+                          const std::vector<std::string>& next);
 
 std::string EncodePageToken(uint64_t query_fingerprint,
                             const std::vector<std::string>& cursor);

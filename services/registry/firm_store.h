@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/idempotency.h"
+#include "common/page_token.h"
 #include "kexport/registry/v1/registry.pb.h"
 
 namespace kexport::registry {
@@ -46,29 +47,18 @@ struct FirmQuery {
   FirmFilter filter;
   FirmOrder order = FirmOrder::kBrn;
   bool descending = false;
-  // Keyset position from the previous page; empty for the first page.
-  std::vector<std::string> after;
-  int limit = 50;
-};
-
-template <typename Item>
-struct Page {
-  std::vector<Item> items;
-  // Position after the last item; empty when there is nothing more.
-  std::vector<std::string> next;
+  PageRequest page;
 };
 
 struct ExportRecordQuery {
   std::string brn;
   bool show_superseded = false;
-  std::vector<std::string> after;
-  int limit = 50;
+  PageRequest page;
 };
 
 struct FirmChangeQuery {
   std::string brn;
-  std::vector<std::string> after;
-  int limit = 50;
+  PageRequest page;
 };
 
 class FirmStore {

@@ -18,8 +18,6 @@ namespace {
 
 using google::protobuf::util::FieldMaskUtil;
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 1000;
 constexpr int kMaxBatchGet = 100;
 
 // Clears what clients may not set and stamps what the registry owns.
@@ -210,26 +208,18 @@ absl::StatusOr<v1::BatchGetFirmsResponse> Registrar::BatchGetFirms(
 
 absl::StatusOr<v1::ListFirmsResponse> Registrar::ListFirms(
     const v1::ListFirmsRequest& request) {
-  ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size(),
-                                                    kDefaultPageSize, kMaxPageSize));
   RETURN_IF_ERROR(ValidateFilter(request.filter()));
   FirmQuery query;
   RETURN_IF_ERROR(ParseOrder(request.order_by(), query));
   query.filter = request.filter();
-  query.limit = page_size;
-  uint64_t fingerprint = QueryFingerprint(request);
-  if (!request.page_token().empty()) {
-    ASSIGN_OR_RETURN(query.after,
-                     DecodePageToken(request.page_token(), fingerprint));
-  }
+  ASSIGN_OR_RETURN(query.page, ReadPageRequest(request, request.page_size(),
+                                               request.page_token()));
   ASSIGN_OR_RETURN(Page<Firm> page, store_->ListFirms(query));
   v1::ListFirmsResponse response;
   for (Firm& firm : page.items) {
     *response.add_firms() = std::move(firm);
   }
-  if (!page.next.empty()) {
-    response.set_next_page_token(EncodePageToken(fingerprint, page.next));
-  }
+  response.set_next_page_token(NextPageToken(query.page, page.next));
   return response;
 }
 
@@ -361,52 +351,34 @@ absl::StatusOr<ExportRecord> Registrar::RecordExports(
 
 absl::StatusOr<v1::ListExportRecordsResponse> Registrar::ListExportRecords(
     const v1::ListExportRecordsRequest& request) {
-  ASSIGN_OR_RETURN(std::string brn, BrnFromName(request.parent(), "parent"));
-  ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size(),
-                                                    kDefaultPageSize, kMaxPageSize));
-  RETURN_IF_ERROR(store_->GetFirm(brn).status());
   ExportRecordQuery query;
-  query.brn = brn;
+  ASSIGN_OR_RETURN(query.brn, BrnFromName(request.parent(), "parent"));
   query.show_superseded = request.show_superseded();
-  query.limit = page_size;
-  uint64_t fingerprint = QueryFingerprint(request);
-  if (!request.page_token().empty()) {
-    ASSIGN_OR_RETURN(query.after,
-                     DecodePageToken(request.page_token(), fingerprint));
-  }
+  ASSIGN_OR_RETURN(query.page, ReadPageRequest(request, request.page_size(),
+                                               request.page_token()));
+  RETURN_IF_ERROR(store_->GetFirm(query.brn).status());
   ASSIGN_OR_RETURN(Page<ExportRecord> page, store_->ListExportRecords(query));
   v1::ListExportRecordsResponse response;
   for (ExportRecord& record : page.items) {
     *response.add_export_records() = std::move(record);
   }
-  if (!page.next.empty()) {
-    response.set_next_page_token(EncodePageToken(fingerprint, page.next));
-  }
+  response.set_next_page_token(NextPageToken(query.page, page.next));
   return response;
 }
 
 absl::StatusOr<v1::ListFirmChangesResponse> Registrar::ListFirmChanges(
     const v1::ListFirmChangesRequest& request) {
-  ASSIGN_OR_RETURN(std::string brn, BrnFromName(request.parent(), "parent"));
-  ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size(),
-                                                    kDefaultPageSize, kMaxPageSize));
-  RETURN_IF_ERROR(store_->GetFirm(brn).status());
   FirmChangeQuery query;
-  query.brn = brn;
-  query.limit = page_size;
-  uint64_t fingerprint = QueryFingerprint(request);
-  if (!request.page_token().empty()) {
-    ASSIGN_OR_RETURN(query.after,
-                     DecodePageToken(request.page_token(), fingerprint));
-  }
+  ASSIGN_OR_RETURN(query.brn, BrnFromName(request.parent(), "parent"));
+  ASSIGN_OR_RETURN(query.page, ReadPageRequest(request, request.page_size(),
+                                               request.page_token()));
+  RETURN_IF_ERROR(store_->GetFirm(query.brn).status());
   ASSIGN_OR_RETURN(Page<FirmChange> page, store_->ListFirmChanges(query));
   v1::ListFirmChangesResponse response;
   for (FirmChange& change : page.items) {
     *response.add_changes() = std::move(change);
   }
-  if (!page.next.empty()) {
-    response.set_next_page_token(EncodePageToken(fingerprint, page.next));
-  }
+  response.set_next_page_token(NextPageToken(query.page, page.next));
   return response;
 }
 

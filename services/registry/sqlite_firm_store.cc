@@ -10,6 +10,7 @@
 #include "common/dates.h"
 #include "common/errors.h"
 #include "common/macros.h"
+#include "common/sqlite_page.h"
 #include "services/registry/firm_validation.h"
 
 namespace kexport::registry {
@@ -238,33 +239,33 @@ absl::StatusOr<Page<Firm>> SqliteFirmStore::ListFirms(const FirmQuery& query) {
   const char* after = query.descending ? "<" : ">";
   const char* direction = query.descending ? "DESC" : "ASC";
   if (query.order == FirmOrder::kBrn) {
-    if (!query.after.empty()) {
+    if (!query.page.after.empty()) {
       absl::StrAppend(&sql, " AND f.brn ", after, " ?");
-      bind_text(query.after[0]);
+      bind_text(query.page.after[0]);
     }
     absl::StrAppend(&sql, " ORDER BY f.brn ", direction);
   } else {
-    if (query.after.size() == 2) {
+    if (query.page.after.size() == 2) {
       absl::StrAppend(&sql, " AND (", column, " ", after, " ? OR (", column,
                       " = ? AND f.brn ", after, " ?))");
       if (query.order == FirmOrder::kCreateTime) {
         int64_t micros = 0;
-        if (!absl::SimpleAtoi(query.after[0], &micros)) {
+        if (!absl::SimpleAtoi(query.page.after[0], &micros)) {
           return InvalidFieldError("page_token", "malformed");
         }
         bind_int(micros);
         bind_int(micros);
       } else {
-        bind_text(query.after[0]);
-        bind_text(query.after[0]);
+        bind_text(query.page.after[0]);
+        bind_text(query.page.after[0]);
       }
-      bind_text(query.after[1]);
+      bind_text(query.page.after[1]);
     }
     absl::StrAppend(&sql, " ORDER BY ", column, " ", direction, ", f.brn ",
                     direction);
   }
   sql += " LIMIT ?";
-  bind_int(query.limit + 1);
+  bind_int(query.page.size + 1);
 
   std::lock_guard<std::mutex> lock(mutex_);
   ASSIGN_OR_RETURN(SqliteStatement * statement, db_->Prepare(sql));
@@ -273,26 +274,18 @@ absl::StatusOr<Page<Firm>> SqliteFirmStore::ListFirms(const FirmQuery& query) {
   for (const auto& binder : binders) {
     binder(*statement, index);
   }
-  Page<Firm> page;
-  std::vector<std::string> last;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, statement->Step());
-    if (!row) {
-      break;
-    }
-    if (static_cast<int>(page.items.size()) == query.limit) {
-      page.next = last;
-      break;
-    }
-    ASSIGN_OR_RETURN(Firm firm, ParseFirm(statement->ColumnText(1),
-                                          statement->ColumnInt(0)));
-    page.items.push_back(std::move(firm));
-    std::string brn = statement->ColumnText(2);
-    last = query.order == FirmOrder::kBrn
-               ? std::vector<std::string>{brn}
-               : std::vector<std::string>{statement->ColumnText(3), brn};
-  }
-  return page;
+  const bool by_brn = query.order == FirmOrder::kBrn;
+  return ReadPage<Firm>(
+      *statement, query.page.size,
+      [by_brn](SqliteStatement& row) -> absl::StatusOr<PagedRow<Firm>> {
+        ASSIGN_OR_RETURN(Firm firm,
+                         ParseFirm(row.ColumnText(1), row.ColumnInt(0)));
+        std::string brn = row.ColumnText(2);
+        std::vector<std::string> position =
+            by_brn ? std::vector<std::string>{brn}
+                   : std::vector<std::string>{row.ColumnText(3), brn};
+        return PagedRow<Firm>{std::move(firm), std::move(position)};
+      });
 }
 
 absl::Status SqliteFirmStore::WriteIndexes(const Firm& firm) {
@@ -519,10 +512,10 @@ absl::StatusOr<Page<ExportRecord>> SqliteFirmStore::ListExportRecords(
   }
   int64_t after_year = 0;
   int64_t after_id = 0;
-  bool has_after = query.after.size() == 2;
+  bool has_after = query.page.after.size() == 2;
   if (has_after) {
-    if (!absl::SimpleAtoi(query.after[0], &after_year) ||
-        !absl::SimpleAtoi(query.after[1], &after_id)) {
+    if (!absl::SimpleAtoi(query.page.after[0], &after_year) ||
+        !absl::SimpleAtoi(query.page.after[1], &after_id)) {
       return InvalidFieldError("page_token", "malformed");
     }
     sql += " AND (year < ? OR (year = ? AND id < ?))";
@@ -537,34 +530,25 @@ absl::StatusOr<Page<ExportRecord>> SqliteFirmStore::ListExportRecords(
     statement->Bind(index++, after_year);
     statement->Bind(index++, after_id);
   }
-  statement->Bind(index++, static_cast<int64_t>(query.limit + 1));
-  Page<ExportRecord> page;
-  std::vector<std::string> last;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, statement->Step());
-    if (!row) {
-      break;
-    }
-    if (static_cast<int>(page.items.size()) == query.limit) {
-      page.next = last;
-      break;
-    }
-    ExportRecord record;
-    if (!record.ParseFromString(statement->ColumnText(3))) {
-      return Corrupt("export record");
-    }
-    record.set_superseded(statement->ColumnInt(2) != 0);
-    page.items.push_back(std::move(record));
-    last = {absl::StrCat(statement->ColumnInt(1)),
-            absl::StrCat(statement->ColumnInt(0))};
-  }
-  return page;
+  statement->Bind(index++, static_cast<int64_t>(query.page.size + 1));
+  return ReadPage<ExportRecord>(
+      *statement, query.page.size,
+      [](SqliteStatement& row) -> absl::StatusOr<PagedRow<ExportRecord>> {
+        ExportRecord record;
+        if (!record.ParseFromString(row.ColumnText(3))) {
+          return Corrupt("export record");
+        }
+        record.set_superseded(row.ColumnInt(2) != 0);
+        return PagedRow<ExportRecord>{
+            std::move(record),
+            {absl::StrCat(row.ColumnInt(1)), absl::StrCat(row.ColumnInt(0))}};
+      });
 }
 
 absl::StatusOr<Page<FirmChange>> SqliteFirmStore::ListFirmChanges(
     const FirmChangeQuery& query) {
   int64_t after = 0;
-  if (!query.after.empty() && !absl::SimpleAtoi(query.after[0], &after)) {
+  if (!query.page.after.empty() && !absl::SimpleAtoi(query.page.after[0], &after)) {
     return InvalidFieldError("page_token", "malformed");
   }
   std::lock_guard<std::mutex> lock(mutex_);
@@ -576,31 +560,24 @@ absl::StatusOr<Page<FirmChange>> SqliteFirmStore::ListFirmChanges(
   absl::Cleanup reset = [statement] { statement->Reset(); };
   statement->Bind(1, query.brn);
   statement->Bind(2, after);
-  statement->Bind(3, static_cast<int64_t>(query.limit + 1));
-  Page<FirmChange> page;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, statement->Step());
-    if (!row) {
-      break;
-    }
-    if (static_cast<int>(page.items.size()) == query.limit) {
-      page.next = {absl::StrCat(page.items.back().sequence())};
-      break;
-    }
-    FirmChange change;
-    change.set_sequence(statement->ColumnInt(0));
-    change.set_method(statement->ColumnText(1));
-    change.set_actor(statement->ColumnText(2));
-    change.set_request_id(statement->ColumnText(3));
-    for (absl::string_view field :
-         absl::StrSplit(statement->ColumnText(4), ',', absl::SkipEmpty())) {
-      change.add_changed_fields(std::string(field));
-    }
-    *change.mutable_change_time() =
-        ToTimestamp(absl::FromUnixMicros(statement->ColumnInt(5)));
-    page.items.push_back(std::move(change));
-  }
-  return page;
+  statement->Bind(3, static_cast<int64_t>(query.page.size + 1));
+  return ReadPage<FirmChange>(
+      *statement, query.page.size,
+      [](SqliteStatement& row) -> absl::StatusOr<PagedRow<FirmChange>> {
+        FirmChange change;
+        change.set_sequence(row.ColumnInt(0));
+        change.set_method(row.ColumnText(1));
+        change.set_actor(row.ColumnText(2));
+        change.set_request_id(row.ColumnText(3));
+        for (absl::string_view field :
+             absl::StrSplit(row.ColumnText(4), ',', absl::SkipEmpty())) {
+          change.add_changed_fields(std::string(field));
+        }
+        *change.mutable_change_time() =
+            ToTimestamp(absl::FromUnixMicros(row.ColumnInt(5)));
+        std::string position = absl::StrCat(change.sequence());
+        return PagedRow<FirmChange>{std::move(change), {std::move(position)}};
+      });
 }
 
 }  // namespace kexport::registry

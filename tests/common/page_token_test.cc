@@ -49,5 +49,22 @@ TEST(PageTokenTest, PageSizeDefaultsAndCaps) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(PageTokenTest, PageRequestContinuesWhereTheLastPageEnded) {
+  ListFirmsRequest request;
+  request.mutable_filter()->add_sectors("ai");
+  absl::StatusOr<PageRequest> first = ReadPageRequest(request, 0, "");
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->size, 50);
+  EXPECT_TRUE(first->after.empty());
+  std::string token = NextPageToken(*first, {"1248100998"});
+  request.set_page_token(token);
+  request.set_page_size(10);
+  absl::StatusOr<PageRequest> second = ReadPageRequest(request, 10, token);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->size, 10);
+  EXPECT_EQ(second->after, std::vector<std::string>{"1248100998"});
+  EXPECT_EQ(NextPageToken(*second, {}), "");
+}
+
 }  // namespace
 }  // namespace kexport

@@ -1,0 +1,53 @@
+// Reads one keyset page from a SQLite query that asked for `limit + 1` rows:
+// the extra row only tells that more follow, and the position of the last
+// item kept becomes the next page's cursor.
+//
+//   ASSIGN_OR_RETURN(Page<Firm> page,
+//                    ReadPage<Firm>(*statement, limit, [](SqliteStatement& row)
+//                        -> absl::StatusOr<PagedRow<Firm>> {
+//                      ASSIGN_OR_RETURN(Firm firm, ParseFirm(row.ColumnText(1)));
+//                      return PagedRow<Firm>{firm, {row.ColumnText(0)}};
+//                    }));
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/macros.h"
+#include "common/page_token.h"
+#include "common/sqlite.h"
+
+namespace kexport {
+
+template <typename Item>
+struct PagedRow {
+  Item item;
+  // The keyset position of this row, e.g. {brn} or {year, id}.
+  std::vector<std::string> position;
+};
+
+// `read_row(statement)` returns absl::StatusOr<PagedRow<Item>> for the
+// current row.
+template <typename Item, typename ReadRow>
+absl::StatusOr<Page<Item>> ReadPage(SqliteStatement& statement, int limit,
+                                    ReadRow read_row) {
+  Page<Item> page;
+  std::vector<std::string> last;
+  while (true) {
+    ASSIGN_OR_RETURN(bool has_row, statement.Step());
+    if (!has_row) {
+      return page;
+    }
+    if (static_cast<int>(page.items.size()) == limit) {
+      page.next = std::move(last);
+      return page;
+    }
+    ASSIGN_OR_RETURN(PagedRow<Item> row, read_row(statement));
+    page.items.push_back(std::move(row.item));
+    last = std::move(row.position);
+  }
+}
+
+}  // namespace kexport
