@@ -37,15 +37,21 @@ firm='{"firm": {"brn": "1248100998", "legal_name_ko": "주식회사 예시",
   "representative": "홍길동", "size_class": "SIZE_CLASS_SMALL",
   "founding_date": {"year": 2015, "month": 3, "day": 2},
   "ksic": {"code": "C26110", "revision": 11}}, "request_id": "cli-1"}'
-kcall --actor cli-test CreateFirm "$firm" | grep -q '"name": "firms/1248100998"' \
-  || fail "CreateFirm did not answer the firm"
-kcall GetFirm '{"name": "firms/1248100998"}' | grep -q '"state": "FIRM_STATE_ACTIVE"' \
-  || fail "GetFirm did not read the firm back"
+# Outputs are captured before grep reads them: `grep -q` stops reading at
+# the first match, which would break the client's pipe.
+created=$(kcall --actor cli-test CreateFirm "$firm")
+grep -q '"name": "firms/1248100998"' <<<"$created" \
+  || fail "CreateFirm did not answer the firm: $created"
+read_back=$(kcall GetFirm '{"name": "firms/1248100998"}')
+grep -q '"state": "FIRM_STATE_ACTIVE"' <<<"$read_back" \
+  || fail "GetFirm did not read the firm back: $read_back"
 
-kcall --list | grep -qx 'kexport.registry.v1.FirmRegistry' \
-  || fail "reflection does not list the registry"
-kcall --list kexport.registry.v1.FirmRegistry | grep -q '/ImportFirms(stream ' \
-  || fail "reflection does not describe ImportFirms"
+services=$(kcall --list)
+grep -qx 'kexport.registry.v1.FirmRegistry' <<<"$services" \
+  || fail "reflection does not list the registry: $services"
+methods=$(kcall --list kexport.registry.v1.FirmRegistry)
+grep -q '/ImportFirms(stream ' <<<"$methods" \
+  || fail "reflection does not describe ImportFirms: $methods"
 
 set +e
 errors=$(kcall GetFirm '{"name": "firms/1248100997"}' 2>&1 >/dev/null)

@@ -25,7 +25,7 @@ class RegistryFixture : public ::testing::Test {
     registry_ = std::make_unique<kexport::testing::ServiceProcess>(
         KEXPORT_REGISTRY_BINARY, dir_.path(),
         std::vector<std::string>{"--redis_addr=" + redis_.address(),
-                                 "--shutdown_grace=5s"});
+                                 "--shutdown_grace=2s"});
     ASSERT_TRUE(registry_->Start()) << registry_->ReadLog();
     Connect();
   }
