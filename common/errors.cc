@@ -1,5 +1,7 @@
 #include "common/errors.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -14,17 +16,28 @@ constexpr char kViolationsPayload[] = "type.googleapis.com/google.rpc.BadRequest
 
 }  // namespace
 
+void FieldViolations::AddFrom(const absl::Status& status) {
+  for (FieldViolation& violation : ErrorFieldViolations(status)) {
+    violations_.push_back(std::move(violation));
+  }
+}
+
 absl::Status FieldViolations::ToStatus() const {
   if (violations_.empty()) {
     return absl::OkStatus();
   }
   google::rpc::BadRequest bad_request;
   std::vector<std::string> parts;
-  for (const FieldViolation& violation : violations_) {
+  size_t reported = std::min(violations_.size(), kMaxReported);
+  for (size_t i = 0; i < reported; ++i) {
     auto* out = bad_request.add_field_violations();
-    out->set_field(violation.field);
-    out->set_description(violation.reason);
-    parts.push_back(absl::StrCat(violation.field, ": ", violation.reason));
+    out->set_field(violations_[i].field);
+    out->set_description(violations_[i].reason);
+    parts.push_back(absl::StrCat(violations_[i].field, ": ", violations_[i].reason));
+  }
+  if (violations_.size() > reported) {
+    parts.push_back(absl::StrCat("and ", violations_.size() - reported,
+                                 " more problems"));
   }
   absl::Status status = absl::InvalidArgumentError(absl::StrJoin(parts, "; "));
   status.SetPayload(kViolationsPayload,

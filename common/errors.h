@@ -30,11 +30,16 @@ class FieldViolations final {
   void Add(std::string field, std::string reason) {
     violations_.push_back({std::move(field), std::move(reason)});
   }
+  // Adds the field violations `status` carries (none when it is OK).
+  void AddFrom(const absl::Status& status);
   bool empty() const { return violations_.empty(); }
   const std::vector<FieldViolation>& all() const { return violations_; }
 
-  // OK when empty, otherwise INVALID_ARGUMENT carrying every violation.
+  // OK when empty, otherwise INVALID_ARGUMENT carrying the violations: the
+  // first kMaxReported of them, so the error stays well under the 8 KiB
+  // gRPC clients accept in trailers; the message says how many more.
   absl::Status ToStatus() const;
+  static constexpr size_t kMaxReported = 20;
 
  private:
   std::vector<FieldViolation> violations_;

@@ -148,11 +148,13 @@ void ValidateFirm(const Firm& firm, absl::string_view prefix,
     check.Fail("ksic.revision", "required: 1 to 99 (11 since 2024-07-01)");
   }
 
+  // Past a list's limit its items are not checked one by one: the list is
+  // refused as a whole, and the error stays small.
+  absl::flat_hash_set<std::string> sectors;
   if (firm.sectors_size() > kMaxSectors) {
     check.Fail("sectors", absl::StrCat("at most ", kMaxSectors));
   }
-  absl::flat_hash_set<std::string> sectors;
-  for (int i = 0; i < firm.sectors_size(); ++i) {
+  for (int i = 0; i < firm.sectors_size() && i < kMaxSectors; ++i) {
     const std::string& sector = firm.sectors(i);
     if (!SectorValid(sector)) {
       check.Fail(absl::StrCat("sectors[", i, "]"),
@@ -188,7 +190,8 @@ void ValidateFirm(const Firm& firm, absl::string_view prefix,
   if (firm.certifications_size() > kMaxCertifications) {
     check.Fail("certifications", absl::StrCat("at most ", kMaxCertifications));
   }
-  for (int i = 0; i < firm.certifications_size(); ++i) {
+  for (int i = 0; i < firm.certifications_size() && i < kMaxCertifications;
+       ++i) {
     Checker certification_check(
         absl::StrCat(prefix, ".certifications[", i, "]"), violations);
     ValidateCertification(firm.certifications(i), certification_check);
@@ -206,7 +209,7 @@ void ValidateFirm(const Firm& firm, absl::string_view prefix,
     check.Fail("needs", absl::StrCat("at most ", kMaxNeeds));
   }
   absl::flat_hash_set<int> needs;
-  for (int i = 0; i < firm.needs_size(); ++i) {
+  for (int i = 0; i < firm.needs_size() && i < kMaxNeeds; ++i) {
     int need = firm.needs(i);
     if (need == v1::NEED_UNSPECIFIED || !Need_IsValid(need)) {
       check.Fail(absl::StrCat("needs[", i, "]"), "unknown need");
@@ -245,15 +248,17 @@ absl::StatusOr<std::vector<std::string>> UpdatableFields(
   std::vector<std::string> fields;
   for (const std::string& path : mask.paths()) {
     std::string top = path.substr(0, path.find('.'));
+    // The path is echoed back, cut short: it is the caller's input.
+    std::string shown = path.substr(0, 64);
     if (!UpdatableTopLevelFields().contains(top)) {
       return InvalidFieldError(
           "update_mask",
-          absl::StrCat("`", path, "` is unknown, output only or immutable"));
+          absl::StrCat("`", shown, "` is unknown, output only or immutable"));
     }
     if (!google::protobuf::util::FieldMaskUtil::GetFieldDescriptors(
             Firm::descriptor(), path, nullptr)) {
       return InvalidFieldError("update_mask",
-                               absl::StrCat("`", path, "` is not a field"));
+                               absl::StrCat("`", shown, "` is not a field"));
     }
     if (std::find(fields.begin(), fields.end(), top) == fields.end()) {
       fields.push_back(top);

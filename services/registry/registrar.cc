@@ -6,6 +6,7 @@
 #include "absl/strings/str_split.h"
 #include "common/dates.h"
 #include "common/errors.h"
+#include "common/idempotency.h"
 #include "common/ksic.h"
 #include "common/macros.h"
 #include "common/money.h"
@@ -19,10 +20,14 @@ namespace {
 using google::protobuf::util::FieldMaskUtil;
 
 constexpr int kMaxBatchGet = 100;
+// Rejected rows listed in an import report; the count covers them all.
+constexpr int kMaxReportedRejections = 1000;
 
 // Clears what clients may not set and stamps what the registry owns.
 Firm NewFirmRecord(const Firm& input, absl::Time now) {
   Firm firm = input;
+  // Fields this version does not know are not stored unchecked.
+  firm.DiscardUnknownFields();
   firm.set_name(FirmName(firm.brn()));
   firm.set_state(v1::FIRM_STATE_ACTIVE);
   firm.clear_state_reason();
@@ -30,6 +35,15 @@ Firm NewFirmRecord(const Firm& input, absl::Time now) {
   *firm.mutable_create_time() = ToTimestamp(now);
   *firm.mutable_update_time() = ToTimestamp(now);
   return firm;
+}
+
+// ABORTED when the caller read another version than the stored one.
+absl::Status CheckEtag(const std::string& expected, const Firm& stored) {
+  if (!expected.empty() && expected != stored.etag()) {
+    return AbortedError("ETAG_MISMATCH",
+                        "the firm changed since it was read; read it again");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ValidateFilter(const FirmFilter& filter) {
@@ -129,22 +143,6 @@ std::vector<std::string> ChangedFields(const Firm& before, const Firm& after,
 
 }  // namespace
 
-template <typename Response>
-absl::StatusOr<std::optional<Response>> Registrar::Replay(
-    const std::string& request_id, const std::string& fingerprint) {
-  ASSIGN_OR_RETURN(std::optional<AppliedRequest> applied,
-                   store_->FindAppliedRequest(request_id));
-  if (!applied) {
-    return std::nullopt;
-  }
-  RETURN_IF_ERROR(CheckReplay(*applied, fingerprint));
-  Response response;
-  if (!response.ParseFromString(applied->response)) {
-    return absl::DataLossError("stored response does not parse");
-  }
-  return response;
-}
-
 ChangeContext Registrar::NewChange(absl::string_view method,
                                    const std::string& actor,
                                    const std::string& request_id,
@@ -162,23 +160,22 @@ absl::StatusOr<Firm> Registrar::CreateFirm(const v1::CreateFirmRequest& request,
                                            const std::string& actor) {
   RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   std::string fingerprint = RequestFingerprint("CreateFirm", request);
-  ASSIGN_OR_RETURN(std::optional<Firm> earlier,
-                   Replay<Firm>(request.request_id(), fingerprint));
-  if (earlier) {
-    return *std::move(earlier);
-  }
-  FieldViolations violations;
-  ValidateFirm(request.firm(), "firm", TodayInKorea(), violations);
-  RETURN_IF_ERROR(violations.ToStatus());
-
-  ChangeContext change =
-      NewChange("CreateFirm", actor, request.request_id(), fingerprint);
-  change.changed_fields = {"*"};
-  std::vector<NewFirm> rows = {{NewFirmRecord(request.firm(), change.time),
-                                std::move(change)}};
-  ASSIGN_OR_RETURN(std::vector<absl::Status> results, store_->CreateFirms(rows));
-  RETURN_IF_ERROR(results.front());
-  return std::move(rows.front().firm);
+  return ApplyOnce<Firm>(
+      applied_requests_, request.request_id(), fingerprint,
+      [&]() -> absl::StatusOr<Firm> {
+        FieldViolations violations;
+        ValidateFirm(request.firm(), "firm", TodayInKorea(), violations);
+        RETURN_IF_ERROR(violations.ToStatus());
+        ChangeContext change =
+            NewChange("CreateFirm", actor, request.request_id(), fingerprint);
+        change.changed_fields = {"*"};
+        std::vector<NewFirm> rows = {
+            {NewFirmRecord(request.firm(), change.time), std::move(change)}};
+        ASSIGN_OR_RETURN(std::vector<absl::Status> results,
+                         store_->CreateFirms(rows));
+        RETURN_IF_ERROR(results.front());
+        return std::move(rows.front().firm);
+      });
 }
 
 absl::StatusOr<Firm> Registrar::GetFirm(const v1::GetFirmRequest& request) {
@@ -227,39 +224,38 @@ absl::StatusOr<Firm> Registrar::UpdateFirm(const v1::UpdateFirmRequest& request,
                                            const std::string& actor) {
   RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   std::string fingerprint = RequestFingerprint("UpdateFirm", request);
-  ASSIGN_OR_RETURN(std::optional<Firm> earlier,
-                   Replay<Firm>(request.request_id(), fingerprint));
-  if (earlier) {
-    return *std::move(earlier);
-  }
-  ASSIGN_OR_RETURN(std::string brn, BrnFromName(request.firm().name(), "firm.name"));
-  ASSIGN_OR_RETURN(std::vector<std::string> fields,
-                   UpdatableFields(request.update_mask()));
-  ASSIGN_OR_RETURN(Firm current, store_->GetFirm(brn));
-  if (current.state() == v1::FIRM_STATE_CLOSED) {
-    return FailedPreconditionError(
-        "FIRM_CLOSED", absl::StrCat(current.name(), " is closed; reopen it first"));
-  }
-  if (!request.firm().etag().empty() && request.firm().etag() != current.etag()) {
-    return AbortedError("ETAG_MISMATCH",
-                        "the firm changed since it was read; read it again");
-  }
-  Firm updated = current;
-  FieldMaskUtil::MergeOptions options;
-  options.set_replace_message_fields(true);
-  options.set_replace_repeated_fields(true);
-  FieldMaskUtil::MergeMessageTo(request.firm(), request.update_mask(), options,
-                                &updated);
-  FieldViolations violations;
-  ValidateFirm(updated, "firm", TodayInKorea(), violations);
-  RETURN_IF_ERROR(violations.ToStatus());
+  return ApplyOnce<Firm>(
+      applied_requests_, request.request_id(), fingerprint,
+      [&]() -> absl::StatusOr<Firm> {
+        ASSIGN_OR_RETURN(std::string brn,
+                         BrnFromName(request.firm().name(), "firm.name"));
+        ASSIGN_OR_RETURN(std::vector<std::string> fields,
+                         UpdatableFields(request.update_mask()));
+        ASSIGN_OR_RETURN(Firm current, store_->GetFirm(brn));
+        if (current.state() == v1::FIRM_STATE_CLOSED) {
+          return FailedPreconditionError(
+              "FIRM_CLOSED",
+              absl::StrCat(current.name(), " is closed; reopen it first"));
+        }
+        RETURN_IF_ERROR(CheckEtag(request.firm().etag(), current));
+        Firm updated = current;
+        FieldMaskUtil::MergeOptions options;
+        options.set_replace_message_fields(true);
+        options.set_replace_repeated_fields(true);
+        FieldMaskUtil::MergeMessageTo(request.firm(), request.update_mask(),
+                                      options, &updated);
+        updated.DiscardUnknownFields();
+        FieldViolations violations;
+        ValidateFirm(updated, "firm", TodayInKorea(), violations);
+        RETURN_IF_ERROR(violations.ToStatus());
 
-  ChangeContext change =
-      NewChange("UpdateFirm", actor, request.request_id(), fingerprint);
-  change.changed_fields = ChangedFields(current, updated, fields);
-  *updated.mutable_update_time() = ToTimestamp(change.time);
-  RETURN_IF_ERROR(store_->UpdateFirm(updated, current.etag(), change));
-  return updated;
+        ChangeContext change =
+            NewChange("UpdateFirm", actor, request.request_id(), fingerprint);
+        change.changed_fields = ChangedFields(current, updated, fields);
+        *updated.mutable_update_time() = ToTimestamp(change.time);
+        RETURN_IF_ERROR(store_->UpdateFirm(updated, current.etag(), change));
+        return updated;
+      });
 }
 
 template <typename Request>
@@ -269,38 +265,33 @@ absl::StatusOr<Firm> Registrar::ChangeState(const Request& request,
                                             const std::string& actor) {
   RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   std::string fingerprint = RequestFingerprint(method, request);
-  ASSIGN_OR_RETURN(std::optional<Firm> earlier,
-                   Replay<Firm>(request.request_id(), fingerprint));
-  if (earlier) {
-    return *std::move(earlier);
-  }
-  FieldViolations violations;
-  absl::StatusOr<std::string> brn = BrnFromName(request.name(), "name");
-  if (!brn.ok()) {
-    return brn.status();
-  }
-  ValidateReason(request.reason(), "reason", violations);
-  RETURN_IF_ERROR(violations.ToStatus());
-  ASSIGN_OR_RETURN(Firm firm, store_->GetFirm(*brn));
-  if (!request.etag().empty() && request.etag() != firm.etag()) {
-    return AbortedError("ETAG_MISMATCH",
-                        "the firm changed since it was read; read it again");
-  }
-  if (firm.state() == target) {
-    return FailedPreconditionError(
-        target == v1::FIRM_STATE_CLOSED ? "FIRM_ALREADY_CLOSED"
-                                        : "FIRM_ALREADY_ACTIVE",
-        absl::StrCat(firm.name(), " is already ",
-                     target == v1::FIRM_STATE_CLOSED ? "closed" : "active"));
-  }
-  std::string etag = firm.etag();
-  ChangeContext change = NewChange(method, actor, request.request_id(), fingerprint);
-  change.changed_fields = {"state", "state_reason"};
-  firm.set_state(target);
-  firm.set_state_reason(request.reason());
-  *firm.mutable_update_time() = ToTimestamp(change.time);
-  RETURN_IF_ERROR(store_->UpdateFirm(firm, etag, change));
-  return firm;
+  return ApplyOnce<Firm>(
+      applied_requests_, request.request_id(), fingerprint,
+      [&]() -> absl::StatusOr<Firm> {
+        FieldViolations violations;
+        absl::StatusOr<std::string> brn = BrnFromName(request.name(), "name");
+        violations.AddFrom(brn.status());
+        ValidateReason(request.reason(), "reason", violations);
+        RETURN_IF_ERROR(violations.ToStatus());
+        ASSIGN_OR_RETURN(Firm firm, store_->GetFirm(*brn));
+        RETURN_IF_ERROR(CheckEtag(request.etag(), firm));
+        if (firm.state() == target) {
+          bool closing = target == v1::FIRM_STATE_CLOSED;
+          return FailedPreconditionError(
+              closing ? "FIRM_ALREADY_CLOSED" : "FIRM_ALREADY_ACTIVE",
+              absl::StrCat(firm.name(), " is already ",
+                           closing ? "closed" : "active"));
+        }
+        std::string etag = firm.etag();
+        ChangeContext change =
+            NewChange(method, actor, request.request_id(), fingerprint);
+        change.changed_fields = {"state", "state_reason"};
+        firm.set_state(target);
+        firm.set_state_reason(request.reason());
+        *firm.mutable_update_time() = ToTimestamp(change.time);
+        RETURN_IF_ERROR(store_->UpdateFirm(firm, etag, change));
+        return firm;
+      });
 }
 
 absl::StatusOr<Firm> Registrar::CloseFirm(const v1::CloseFirmRequest& request,
@@ -317,36 +308,34 @@ absl::StatusOr<ExportRecord> Registrar::RecordExports(
     const v1::RecordExportsRequest& request, const std::string& actor) {
   RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   std::string fingerprint = RequestFingerprint("RecordExports", request);
-  ASSIGN_OR_RETURN(std::optional<ExportRecord> earlier,
-                   Replay<ExportRecord>(request.request_id(), fingerprint));
-  if (earlier) {
-    return *std::move(earlier);
-  }
-  ASSIGN_OR_RETURN(std::string brn, BrnFromName(request.parent(), "parent"));
-  FieldViolations violations;
-  ValidateExportRecord(request.export_record(), "export_record", TodayInKorea(),
-                       violations);
-  RETURN_IF_ERROR(violations.ToStatus());
-  ASSIGN_OR_RETURN(Firm firm, store_->GetFirm(brn));
-  if (firm.state() == v1::FIRM_STATE_CLOSED) {
-    return FailedPreconditionError(
-        "FIRM_CLOSED", absl::StrCat(firm.name(), " is closed; reopen it first"));
-  }
-  ChangeContext change =
-      NewChange("RecordExports", actor, request.request_id(), fingerprint);
-  change.changed_fields = {"export_records"};
-  ExportRecord record = request.export_record();
-  record.clear_name();
-  record.clear_superseded();
-  record.clear_supersedes();
-  record.set_total_usd_cents(*CheckedSum(
-      {record.goods_usd_cents(), record.indirect_usd_cents(),
-       record.ai_solutions_usd_cents(), record.technology_services_usd_cents(),
-       record.ip_royalties_usd_cents()}));
-  record.set_recorded_by(actor);
-  *record.mutable_create_time() = ToTimestamp(change.time);
-  RETURN_IF_ERROR(store_->AddExportRecord(brn, record, change));
-  return record;
+  return ApplyOnce<ExportRecord>(
+      applied_requests_, request.request_id(), fingerprint,
+      [&]() -> absl::StatusOr<ExportRecord> {
+        FieldViolations violations;
+        absl::StatusOr<std::string> brn =
+            BrnFromName(request.parent(), "parent");
+        violations.AddFrom(brn.status());
+        ValidateExportRecord(request.export_record(), "export_record",
+                             TodayInKorea(), violations);
+        RETURN_IF_ERROR(violations.ToStatus());
+        ChangeContext change = NewChange("RecordExports", actor,
+                                         request.request_id(), fingerprint);
+        change.changed_fields = {"export_records"};
+        ExportRecord record = request.export_record();
+        record.DiscardUnknownFields();
+        record.clear_name();
+        record.clear_superseded();
+        record.clear_supersedes();
+        record.set_total_usd_cents(*CheckedSum(
+            {record.goods_usd_cents(), record.indirect_usd_cents(),
+             record.ai_solutions_usd_cents(),
+             record.technology_services_usd_cents(),
+             record.ip_royalties_usd_cents()}));
+        record.set_recorded_by(actor);
+        *record.mutable_create_time() = ToTimestamp(change.time);
+        RETURN_IF_ERROR(store_->AddExportRecord(*brn, record, change));
+        return record;
+      });
 }
 
 absl::StatusOr<v1::ListExportRecordsResponse> Registrar::ListExportRecords(
@@ -385,18 +374,29 @@ absl::StatusOr<v1::ListFirmChangesResponse> Registrar::ListFirmChanges(
 absl::Status Registrar::ImportFirms(
     const std::vector<v1::ImportFirmsRequest>& rows, int64_t first_row,
     const std::string& actor, v1::ImportFirmsResponse& report) {
-  auto reject = [&report](int64_t row, const std::string& brn,
-                          const absl::Status& status) {
-    v1::ImportRowError* error = report.add_rejected_rows();
-    error->set_row(row);
-    error->set_brn(brn);
-    error->set_code(absl::StatusCodeToString(status.code()));
+  std::vector<v1::ImportRowError> rejected;
+  auto reject = [&rejected](int64_t row, const std::string& brn,
+                            const absl::Status& status) {
+    v1::ImportRowError& error = rejected.emplace_back();
+    error.set_row(row);
+    error.set_brn(brn.substr(0, 10));
+    error.set_code(absl::StatusCodeToString(status.code()));
     std::vector<FieldViolation> violations = ErrorFieldViolations(status);
     if (!violations.empty()) {
-      error->set_field(violations.front().field);
+      error.set_field(violations.front().field);
     }
-    error->set_reason(std::string(status.message()));
+    error.set_reason(std::string(status.message()));
   };
+  // True when the row's request id was already applied to this very row.
+  auto applied_before = [&](const v1::ImportFirmsRequest& row,
+                            const std::string& fingerprint,
+                            absl::Status& reused) {
+    absl::StatusOr<std::optional<Firm>> earlier = RecordedResponse<Firm>(
+        applied_requests_, row.request_id(), fingerprint);
+    reused = earlier.status();
+    return earlier.ok() && earlier->has_value();
+  };
+
   absl::CivilDay today = TodayInKorea();
   std::vector<NewFirm> accepted;
   std::vector<int64_t> accepted_rows;
@@ -411,14 +411,13 @@ absl::Status Registrar::ImportFirms(
         continue;
       }
       fingerprint = RequestFingerprint("CreateFirm", row);
-      absl::StatusOr<std::optional<Firm>> earlier =
-          Replay<Firm>(row.request_id(), fingerprint);
-      if (!earlier.ok()) {
-        reject(row_number, row.firm().brn(), earlier.status());
+      absl::Status reused;
+      if (applied_before(row, fingerprint, reused)) {
+        report.set_imported_count(report.imported_count() + 1);
         continue;
       }
-      if (*earlier) {
-        report.set_imported_count(report.imported_count() + 1);
+      if (!reused.ok()) {
+        reject(row_number, row.firm().brn(), reused);
         continue;
       }
     }
@@ -428,30 +427,45 @@ absl::Status Registrar::ImportFirms(
       reject(row_number, row.firm().brn(), violations.ToStatus());
       continue;
     }
-    ChangeContext change = NewChange("ImportFirms", actor, row.request_id(),
-                                     fingerprint);
+    ChangeContext change =
+        NewChange("ImportFirms", actor, row.request_id(), fingerprint);
     change.changed_fields = {"*"};
     accepted.push_back({NewFirmRecord(row.firm(), change.time), std::move(change)});
     accepted_rows.push_back(row_number);
   }
-  if (accepted.empty()) {
-    return absl::OkStatus();
-  }
-  ASSIGN_OR_RETURN(std::vector<absl::Status> results,
-                   store_->CreateFirms(accepted));
-  for (size_t i = 0; i < results.size(); ++i) {
-    if (results[i].ok()) {
-      report.set_imported_count(report.imported_count() + 1);
-    } else {
-      reject(accepted_rows[i], accepted[i].firm.brn(), results[i]);
+  if (!accepted.empty()) {
+    ASSIGN_OR_RETURN(std::vector<absl::Status> results,
+                     store_->CreateFirms(accepted));
+    for (size_t i = 0; i < results.size(); ++i) {
+      const NewFirm& row = accepted[i];
+      if (results[i].ok()) {
+        report.set_imported_count(report.imported_count() + 1);
+        continue;
+      }
+      // The same row may have been applied meanwhile under its request id
+      // (the stream sent twice at once): then it counts as imported, and a
+      // second row reusing the id is told so.
+      absl::Status reused;
+      if (!row.change.request_id.empty()) {
+        v1::ImportFirmsRequest original = rows[accepted_rows[i] - first_row];
+        if (applied_before(original, row.change.fingerprint, reused)) {
+          report.set_imported_count(report.imported_count() + 1);
+          continue;
+        }
+      }
+      reject(accepted_rows[i], row.firm.brn(), reused.ok() ? results[i] : reused);
     }
   }
-  // Rows rejected by the store come after those rejected on validation.
-  auto* rejected = report.mutable_rejected_rows();
-  std::stable_sort(rejected->begin(), rejected->end(),
+  std::stable_sort(rejected.begin(), rejected.end(),
                    [](const v1::ImportRowError& a, const v1::ImportRowError& b) {
                      return a.row() < b.row();
                    });
+  for (v1::ImportRowError& error : rejected) {
+    report.set_rejected_count(report.rejected_count() + 1);
+    if (report.rejected_rows_size() < kMaxReportedRejections) {
+      *report.add_rejected_rows() = std::move(error);
+    }
+  }
   return absl::OkStatus();
 }
 

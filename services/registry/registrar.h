@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/clock.h"
+#include "common/idempotency.h"
 #include "services/registry/firm_store.h"
 
 namespace kexport::registry {
@@ -18,7 +19,11 @@ namespace kexport::registry {
 class Registrar final {
  public:
   Registrar(FirmStore* store, Clock clock)
-      : store_(store), clock_(std::move(clock)) {}
+      : store_(store),
+        clock_(std::move(clock)),
+        applied_requests_([store](const std::string& request_id) {
+          return store->FindAppliedRequest(request_id);
+        }) {}
 
   absl::StatusOr<Firm> CreateFirm(const v1::CreateFirmRequest& request,
                                   const std::string& actor);
@@ -47,11 +52,6 @@ class Registrar final {
                            v1::ImportFirmsResponse& report);
 
  private:
-  // The first response to an already-applied request, if this is a retry.
-  template <typename Response>
-  absl::StatusOr<std::optional<Response>> Replay(
-      const std::string& request_id, const std::string& fingerprint);
-
   ChangeContext NewChange(absl::string_view method, const std::string& actor,
                           const std::string& request_id,
                           const std::string& fingerprint) const;
@@ -65,6 +65,7 @@ class Registrar final {
 
   FirmStore* store_;
   Clock clock_;
+  AppliedRequestLookup applied_requests_;
 };
 
 }  // namespace kexport::registry

@@ -1,5 +1,6 @@
 #include "services/registry/registry_handler.h"
 
+#include <atomic>
 #include <vector>
 
 #include "common/grpc_status.h"
@@ -8,7 +9,8 @@
 namespace kexport::registry {
 namespace {
 
-// Streams rows into the registrar in batches; the response reports every row.
+// Streams rows into the registrar in batches, bounded in rows and bytes so a
+// stream of huge rows cannot exhaust memory; the response reports every row.
 class ImportReactor final
     : public grpc::ServerReadReactor<v1::ImportFirmsRequest> {
  public:
@@ -20,11 +22,19 @@ class ImportReactor final
 
   void OnReadDone(bool ok) override {
     if (ok) {
+      batch_bytes_ += row_.ByteSizeLong();
       batch_.push_back(std::move(row_));
       row_.Clear();
-      if (batch_.size() < RegistryHandler::kImportBatchSize || Flush()) {
+      bool full = batch_.size() >= RegistryHandler::kImportBatchRows ||
+                  batch_bytes_ >= RegistryHandler::kImportBatchBytes;
+      if (!full || Flush()) {
         StartRead(&row_);
       }
+      return;
+    }
+    // The client gave up: do not commit more for a caller that is gone.
+    if (cancelled_) {
+      Finish(grpc::Status::CANCELLED);
       return;
     }
     if (Flush()) {
@@ -32,6 +42,7 @@ class ImportReactor final
     }
   }
 
+  void OnCancel() override { cancelled_ = true; }
   void OnDone() override { delete this; }
 
  private:
@@ -41,6 +52,7 @@ class ImportReactor final
         registrar_->ImportFirms(batch_, next_row_, actor_, *report_);
     next_row_ += static_cast<int64_t>(batch_.size());
     batch_.clear();
+    batch_bytes_ = 0;
     if (!status.ok()) {
       Finish(ToGrpcStatus(status));
       return false;
@@ -53,7 +65,9 @@ class ImportReactor final
   v1::ImportFirmsResponse* report_;
   v1::ImportFirmsRequest row_;
   std::vector<v1::ImportFirmsRequest> batch_;
+  size_t batch_bytes_ = 0;
   int64_t next_row_ = 0;
+  std::atomic<bool> cancelled_{false};
 };
 
 // Rejects a stream before reading it (e.g. a malformed actor).

@@ -10,8 +10,10 @@ namespace kexport::registry {
 
 class RegistryHandler final : public v1::FirmRegistry::CallbackService {
  public:
-  // Rows per store transaction during ImportFirms.
-  static constexpr size_t kImportBatchSize = 500;
+  // A store transaction during ImportFirms takes at most this many rows or
+  // bytes of rows, whichever comes first.
+  static constexpr size_t kImportBatchRows = 500;
+  static constexpr size_t kImportBatchBytes = 4 * 1024 * 1024;
 
   RegistryHandler(Registrar* registrar, const ActorResolver* actors)
       : registrar_(registrar), actors_(actors) {}
