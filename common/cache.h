@@ -22,9 +22,10 @@ class Cache {
   virtual void Put(const std::string& key, const std::string& value,
                    absl::Duration ttl) = 0;
 
-  // Removes `key` after the record changed. Never dropped: when the cache is
-  // unreachable the removal is remembered and done before the cache serves
-  // anything again, so it never serves a value older than a committed write.
+  // Removes `key` after the record changed. Never lost: when the removal
+  // cannot be delivered, the cache serves nothing more until it has been
+  // made safe again (RedisCache purges its keys), so it never serves a value
+  // older than a committed write.
   virtual void Invalidate(const std::string& key) = 0;
 };
 

@@ -35,10 +35,7 @@ void RedisCache::ContextDeleter::operator()(redisContext* context) const {
 
 RedisCache::RedisCache(RedisCacheOptions options)
     : options_(std::move(options)),
-      backoff_(options_.initial_backoff, options_.max_backoff),
-      // A previous process may have died between a commit and its
-      // invalidation: start by dropping whatever it left.
-      purge_owed_(true) {}
+      backoff_(options_.initial_backoff, options_.max_backoff) {}
 
 RedisCache::~RedisCache() = default;
 
@@ -48,6 +45,7 @@ void RedisCache::Disconnect(absl::string_view why) {
   }
   connection_.reset();
   backoff_.Failed(absl::Now());
+  purge_needed_ = true;
 }
 
 bool RedisCache::EnsureReady() {
@@ -65,55 +63,39 @@ bool RedisCache::EnsureReady() {
     redisSetTimeout(connection.get(), absl::ToTimeval(options_.io_timeout));
     connection_ = std::move(connection);
   }
-  if (!FlushOwedInvalidations()) {
+  if (purge_needed_ && !PurgePrefix()) {
     return false;
   }
   backoff_.Succeeded();
   return true;
 }
 
-bool RedisCache::FlushOwedInvalidations() {
-  if (purge_owed_) {
-    std::string cursor = "0";
-    do {
-      Reply reply = Command(connection_.get(),
-                            {"SCAN", cursor, "MATCH", options_.key_prefix + "*",
-                             "COUNT", "1000"});
-      if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY ||
-          reply->elements != 2) {
+bool RedisCache::PurgePrefix() {
+  std::string cursor = "0";
+  do {
+    Reply reply = Command(connection_.get(),
+                          {"SCAN", cursor, "MATCH", options_.key_prefix + "*",
+                           "COUNT", "1000"});
+    if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY ||
+        reply->elements != 2) {
+      Disconnect("purge failed");
+      return false;
+    }
+    cursor.assign(reply->element[0]->str, reply->element[0]->len);
+    const redisReply* keys = reply->element[1];
+    if (keys->elements > 0) {
+      std::vector<std::string> del = {"DEL"};
+      for (size_t i = 0; i < keys->elements; ++i) {
+        del.emplace_back(keys->element[i]->str, keys->element[i]->len);
+      }
+      Reply deleted = Command(connection_.get(), del);
+      if (deleted == nullptr || deleted->type == REDIS_REPLY_ERROR) {
         Disconnect("purge failed");
         return false;
       }
-      cursor.assign(reply->element[0]->str, reply->element[0]->len);
-      const redisReply* keys = reply->element[1];
-      if (keys->elements > 0) {
-        std::vector<std::string> del = {"DEL"};
-        for (size_t i = 0; i < keys->elements; ++i) {
-          del.emplace_back(keys->element[i]->str, keys->element[i]->len);
-        }
-        if (Command(connection_.get(), del) == nullptr) {
-          Disconnect("purge failed");
-          return false;
-        }
-      }
-    } while (cursor != "0");
-    purge_owed_ = false;
-    owed_invalidations_.clear();
-    return true;
-  }
-  if (owed_invalidations_.empty()) {
-    return true;
-  }
-  std::vector<std::string> del = {"DEL"};
-  for (const std::string& key : owed_invalidations_) {
-    del.push_back(options_.key_prefix + key);
-  }
-  Reply reply = Command(connection_.get(), del);
-  if (reply == nullptr || reply->type == REDIS_REPLY_ERROR) {
-    Disconnect("invalidation replay failed");
-    return false;
-  }
-  owed_invalidations_.clear();
+    }
+  } while (cursor != "0");
+  purge_needed_ = false;
   return true;
 }
 
@@ -150,19 +132,13 @@ void RedisCache::Put(const std::string& key, const std::string& value,
 
 void RedisCache::Invalidate(const std::string& key) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (EnsureReady()) {
-    Reply reply =
-        Command(connection_.get(), {"DEL", options_.key_prefix + key});
-    if (reply != nullptr && reply->type != REDIS_REPLY_ERROR) {
-      return;
-    }
-    Disconnect("invalidate failed");
+  if (!EnsureReady()) {
+    // Nothing is served before the purge that follows a reconnect.
+    return;
   }
-  if (owed_invalidations_.size() >= options_.max_pending_invalidations) {
-    purge_owed_ = true;
-    owed_invalidations_.clear();
-  } else if (!purge_owed_) {
-    owed_invalidations_.insert(key);
+  Reply reply = Command(connection_.get(), {"DEL", options_.key_prefix + key});
+  if (reply == nullptr || reply->type == REDIS_REPLY_ERROR) {
+    Disconnect("invalidate failed");
   }
 }
 

@@ -1,19 +1,18 @@
 // A Cache on Redis through hiredis: bounded connect and I/O timeouts, and on
 // any failure the cache steps aside (every call returns at once as a miss)
-// and reconnects with exponential backoff. Invalidations that could not be
-// sent are kept and replayed on reconnect before the first read; if too many
-// pile up, every key under the prefix is deleted instead.
+// and reconnects with exponential backoff. Before it serves anything after
+// starting or after a failure, it deletes every key under its prefix: an
+// invalidation may have been lost meanwhile, or Redis may have restarted
+// from a snapshot older than the last commit.
 //
 //   RedisCache cache({.host = "127.0.0.1", .port = 6379, .key_prefix = "registry:"});
 //   cache.Put("firm:1234567891", bytes, absl::Minutes(10));
 #pragma once
 
-#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <string>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/time/time.h"
 #include "common/backoff.h"
 #include "common/cache.h"
@@ -31,8 +30,6 @@ struct RedisCacheOptions {
   absl::Duration io_timeout = absl::Milliseconds(100);
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(5);
-  // Beyond this many unsent invalidations, purge the whole prefix instead.
-  size_t max_pending_invalidations = 10000;
 };
 
 class RedisCache final : public Cache {
@@ -54,18 +51,17 @@ class RedisCache final : public Cache {
   };
   using Connection = std::unique_ptr<redisContext, ContextDeleter>;
 
-  // Connects if needed and replays owed invalidations; false when the cache
-  // must be bypassed. Requires mutex_.
+  // Connects if needed and purges after a failure; false when the cache
+  // must be bypassed. Require mutex_.
   bool EnsureReady();
-  bool FlushOwedInvalidations();
+  bool PurgePrefix();
   void Disconnect(absl::string_view why);
 
   const RedisCacheOptions options_;
   std::mutex mutex_;
   Connection connection_;
   Backoff backoff_;
-  absl::flat_hash_set<std::string> owed_invalidations_;
-  bool purge_owed_ = false;
+  bool purge_needed_ = true;
 };
 
 }  // namespace kexport

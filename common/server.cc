@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/access_log.h"
 #include "common/json_log.h"
 #include "common/malformed_request.h"
@@ -26,9 +27,10 @@ sigset_t TerminationSignals() {
 
 }  // namespace
 
-void BlockTerminationSignals() {
+void PrepareProcessSignals() {
   sigset_t signals = TerminationSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
 }
 
 absl::Status Serve(const ServeOptions& options,
@@ -80,6 +82,7 @@ absl::Status Serve(const ServeOptions& options,
   JsonLog("info", "stopping").Add("signal", signal_number).Emit();
   // Load balancers stop sending new calls; in-flight ones get the grace.
   health->SetServingStatus(false);
+  absl::SleepFor(options.drain_delay);
   server->Shutdown(std::chrono::system_clock::now() +
                    absl::ToChronoNanoseconds(options.shutdown_grace));
   server->Wait();

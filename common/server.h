@@ -1,7 +1,8 @@
 // Runs a kexport gRPC server the same way for every service: callback API,
 // grpc.health.v1, server reflection, keepalive, message-size limits, access
 // logs, and a graceful stop on SIGTERM or SIGINT (health turns NOT_SERVING,
-// then in-flight calls get `shutdown_grace` to finish).
+// new calls are still taken for `drain_delay`, then in-flight calls get
+// `shutdown_grace` to finish).
 //
 //   kexport::ServeOptions options;
 //   options.service_name = "registry";
@@ -26,12 +27,16 @@ struct ServeOptions {
   std::string host = "0.0.0.0";
   int port = 0;
   int max_message_bytes = 16 * 1024 * 1024;
+  // After SIGTERM: how long health says NOT_SERVING while calls are still
+  // taken, then how long in-flight calls get to finish.
+  absl::Duration drain_delay = absl::ZeroDuration();
   absl::Duration shutdown_grace = absl::Seconds(10);
 };
 
-// Blocks signals that end the process; call first thing in main, before any
-// thread starts, so that Serve can wait for them.
-void BlockTerminationSignals();
+// Blocks SIGTERM and SIGINT so that Serve can wait for them, and ignores
+// SIGPIPE (a peer that closed its socket is an error to handle, not a reason
+// to die). Call first thing in main, before any thread starts.
+void PrepareProcessSignals();
 
 // Serves until SIGTERM or SIGINT, then shuts down gracefully. Fails when the
 // port cannot be bound.

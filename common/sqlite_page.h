@@ -1,6 +1,8 @@
 // Reads one keyset page from a SQLite query that asked for `limit + 1` rows:
 // the extra row only tells that more follow, and the position of the last
-// item kept becomes the next page's cursor.
+// item kept becomes the next page's cursor. A page also ends early once its
+// items reach kMaxPageBytes, so it always fits in the 4 MiB gRPC clients
+// accept by default (AIP-158 allows short pages).
 //
 //   ASSIGN_OR_RETURN(Page<Firm> page,
 //                    ReadPage<Firm>(*statement, limit, [](SqliteStatement& row)
@@ -10,6 +12,7 @@
 //                    }));
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +23,8 @@
 #include "common/sqlite.h"
 
 namespace kexport {
+
+inline constexpr size_t kMaxPageBytes = 3 * 1024 * 1024;
 
 template <typename Item>
 struct PagedRow {
@@ -35,16 +40,18 @@ absl::StatusOr<Page<Item>> ReadPage(SqliteStatement& statement, int limit,
                                     ReadRow read_row) {
   Page<Item> page;
   std::vector<std::string> last;
+  size_t bytes = 0;
   while (true) {
     ASSIGN_OR_RETURN(bool has_row, statement.Step());
     if (!has_row) {
       return page;
     }
-    if (static_cast<int>(page.items.size()) == limit) {
+    if (static_cast<int>(page.items.size()) == limit || bytes >= kMaxPageBytes) {
       page.next = std::move(last);
       return page;
     }
     ASSIGN_OR_RETURN(PagedRow<Item> row, read_row(statement));
+    bytes += row.item.ByteSizeLong();
     page.items.push_back(std::move(row.item));
     last = std::move(row.position);
   }

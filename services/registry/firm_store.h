@@ -90,7 +90,8 @@ class FirmStore {
                                   const ChangeContext& change) = 0;
 
   // Adds the record, superseding the firm's current record for its year.
-  // Fills in the record's name and `supersedes`.
+  // Fills in the record's name and `supersedes`. NOT_FOUND for an unknown
+  // firm, FAILED_PRECONDITION (FIRM_CLOSED) for a closed one.
   virtual absl::Status AddExportRecord(const std::string& brn,
                                        ExportRecord& record,
                                        const ChangeContext& change) = 0;

@@ -450,6 +450,16 @@ absl::Status SqliteFirmStore::AddExportRecord(const std::string& brn,
   std::lock_guard<std::mutex> lock(mutex_);
   SqliteTransaction tx(*db_);
   RETURN_IF_ERROR(tx.begun());
+  // Checked inside the transaction, so a close that commits first wins.
+  ASSIGN_OR_RETURN(std::optional<Firm> firm, LoadFirm(brn));
+  if (!firm) {
+    return NotFoundError("FIRM_NOT_FOUND",
+                         absl::StrCat(FirmName(brn), " not found"));
+  }
+  if (firm->state() == v1::FIRM_STATE_CLOSED) {
+    return FailedPreconditionError(
+        "FIRM_CLOSED", absl::StrCat(FirmName(brn), " is closed; reopen it first"));
+  }
   ASSIGN_OR_RETURN(
       SqliteStatement * current,
       db_->Prepare("SELECT id FROM export_records WHERE brn = ? AND year = ?"

@@ -150,5 +150,50 @@ TEST_F(RegistrarTest, ImportReportsBadRowsInOrder) {
   EXPECT_EQ(report.rejected_rows(1).code(), "ALREADY_EXISTS");
 }
 
+TEST_F(RegistrarTest, AnImportReportListsTheFirstThousandRejectionsAndCountsAll) {
+  std::vector<v1::ImportFirmsRequest> rows(1200);
+  for (int i = 0; i < 1200; ++i) {
+    *rows[i].mutable_firm() = SampleFirm(SampleBrn(i));
+    rows[i].mutable_firm()->clear_legal_name_ko();
+  }
+  v1::ImportFirmsResponse report;
+  ASSERT_TRUE(registrar_->ImportFirms(rows, 0, "tester", report).ok());
+  EXPECT_EQ(report.imported_count(), 0);
+  EXPECT_EQ(report.rejected_count(), 1200);
+  ASSERT_EQ(report.rejected_rows_size(), 1000);
+  EXPECT_EQ(report.rejected_rows(999).row(), 999);
+  EXPECT_EQ(report.rejected_rows(999).field(), "firm.legal_name_ko");
+}
+
+TEST_F(RegistrarTest, APageStopsBeforeItOutgrowsAClientsMessageLimit) {
+  // 200 firms of about 25 KB each: 5 MB, more than a 4 MiB message.
+  std::vector<v1::ImportFirmsRequest> rows(200);
+  for (int i = 0; i < 200; ++i) {
+    Firm firm = SampleFirm(SampleBrn(i));
+    for (int c = 0; c < 50; ++c) {
+      v1::Certification* certification = firm.add_certifications();
+      certification->set_type(v1::CERTIFICATION_TYPE_FOREIGN);
+      certification->set_number(std::string(60, '0' + c % 10));
+      std::string issuer;
+      for (int k = 0; k < 100; ++k) issuer += "인";
+      certification->set_issuer(issuer);
+      *certification->mutable_valid_from() = firm.founding_date();
+    }
+    *rows[i].mutable_firm() = firm;
+  }
+  v1::ImportFirmsResponse report;
+  ASSERT_TRUE(registrar_->ImportFirms(rows, 0, "tester", report).ok());
+  ASSERT_EQ(report.imported_count(), 200);
+
+  v1::ListFirmsRequest request;
+  request.set_page_size(1000);
+  absl::StatusOr<v1::ListFirmsResponse> first = registrar_->ListFirms(request);
+  ASSERT_TRUE(first.ok());
+  EXPECT_LT(first->ByteSizeLong(), 4u * 1024 * 1024);
+  EXPECT_LT(first->firms_size(), 200);
+  EXPECT_FALSE(first->next_page_token().empty());
+  EXPECT_EQ(AllBrns(request).size(), 200u);
+}
+
 }  // namespace
 }  // namespace kexport::registry

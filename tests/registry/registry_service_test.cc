@@ -220,6 +220,21 @@ TEST_F(RegistryServiceTest, CloseAndReopenKeepTheFirmReadable) {
   EXPECT_EQ(stub_->UpdateFirm(Context().get(), update, &updated).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
 
+  v1::RecordExportsRequest exports;
+  exports.set_parent(firm.name());
+  exports.mutable_export_record()->set_year(2025);
+  exports.mutable_export_record()->set_goods_usd_cents(100);
+  exports.mutable_export_record()->set_evidence_ref("customs");
+  exports.set_request_id("exports-closed");
+  v1::ExportRecord record;
+  grpc::Status on_closed = stub_->RecordExports(Context().get(), exports, &record);
+  EXPECT_EQ(on_closed.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ReadErrorDetails(on_closed).reason, "FIRM_CLOSED");
+  exports.set_parent("firms/" + SampleBrn(9));
+  exports.set_request_id("exports-unknown");
+  EXPECT_EQ(stub_->RecordExports(Context().get(), exports, &record).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
   v1::ListFirmsRequest closed_only;
   closed_only.mutable_filter()->set_state(v1::FIRM_STATE_CLOSED);
   v1::ListFirmsResponse listed;

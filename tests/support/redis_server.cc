@@ -82,6 +82,17 @@ std::optional<std::string> RedisServer::Get(const std::string& key) const {
   return std::string(reply->str, reply->len);
 }
 
+bool RedisServer::Set(const std::string& key, const std::string& value) const {
+  Context context = Connect(port_);
+  if (context == nullptr) {
+    return false;
+  }
+  Reply reply(static_cast<redisReply*>(redisCommand(
+      context.get(), "SET %b %b", key.data(), key.size(), value.data(),
+      value.size())));
+  return reply != nullptr && reply->type == REDIS_REPLY_STATUS;
+}
+
 long long RedisServer::KeyCount() const {
   Context context = Connect(port_);
   if (context == nullptr) {

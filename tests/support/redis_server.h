@@ -32,6 +32,7 @@ class RedisServer final {
 
   // Direct reads and writes, bypassing the services.
   std::optional<std::string> Get(const std::string& key) const;
+  bool Set(const std::string& key, const std::string& value) const;
   bool Ping() const;
   long long KeyCount() const;
 

@@ -1,0 +1,83 @@
+#include "common/service_flags.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/json_log.h"
+
+ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on");
+ABSL_FLAG(int, port, 0,
+          "TCP port to serve gRPC on; 0 means the service's own default "
+          "(registry 50051, designation 50052, applications 50053, ledger "
+          "50054)");
+ABSL_FLAG(std::string, data_dir, "data",
+          "Directory of the service's SQLite database");
+ABSL_FLAG(std::string, redis_addr, "127.0.0.1:6379",
+          "Redis cache as host:port; empty to run without a cache");
+ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(10),
+          "How long a cached record lives in Redis");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "Time in-flight calls get to finish after SIGTERM");
+ABSL_FLAG(absl::Duration, drain_delay, absl::ZeroDuration(),
+          "Time between reporting NOT_SERVING and refusing new calls after "
+          "SIGTERM, for load balancers to notice (e.g. 5s on Kubernetes)");
+
+namespace kexport {
+
+ServeOptions ServeOptionsFromFlags(std::string service_name, int default_port,
+                                   std::vector<std::string> health_services) {
+  ServeOptions options;
+  options.service_name = std::move(service_name);
+  options.health_services = std::move(health_services);
+  options.host = absl::GetFlag(FLAGS_host);
+  int port = absl::GetFlag(FLAGS_port);
+  options.port = port == 0 ? default_port : port;
+  options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  options.drain_delay = absl::GetFlag(FLAGS_drain_delay);
+  return options;
+}
+
+absl::StatusOr<std::optional<RedisCacheOptions>> RedisOptionsFromFlags(
+    std::string key_prefix) {
+  std::string address = absl::GetFlag(FLAGS_redis_addr);
+  if (address.empty()) {
+    return std::nullopt;
+  }
+  std::pair<std::string, std::string> host_port =
+      absl::StrSplit(address, absl::MaxSplits(':', 1));
+  RedisCacheOptions options;
+  options.host = host_port.first;
+  if (options.host.empty() || !absl::SimpleAtoi(host_port.second, &options.port) ||
+      options.port <= 0 || options.port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--redis_addr must be host:port, not `", address, "`"));
+  }
+  options.key_prefix = std::move(key_prefix);
+  return options;
+}
+
+absl::StatusOr<std::string> DataFileFromFlags(const std::string& file_name) {
+  std::filesystem::path dir = absl::GetFlag(FLAGS_data_dir);
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create --data_dir ", dir.string(), ": ",
+                     error.message()));
+  }
+  return (dir / file_name).string();
+}
+
+int StartupFailed(absl::string_view what, const absl::Status& status) {
+  JsonLog("error", "startup_failed")
+      .Add("what", what)
+      .Add("error", status.ToString())
+      .Emit();
+  return 1;
+}
+
+}  // namespace kexport
