@@ -4,7 +4,10 @@
 # directory, loads the demo firms once, and stops everything on Ctrl-C.
 #
 # Settings (environment): KEXPORT_DATA_DIR (default ./data),
-# KEXPORT_REDIS_PORT (6379), KEXPORT_REGISTRY_PORT (50051).
+# KEXPORT_REDIS_PORT (6380), KEXPORT_REGISTRY_PORT (50051).
+#
+# Redis gets its own instance without persistence, on 6380 so that it does
+# not meet the system Redis Debian starts on 6379.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -12,7 +15,7 @@ root=$(pwd)
 bash tools/build.sh
 
 data_dir=${KEXPORT_DATA_DIR:-$root/data}
-redis_port=${KEXPORT_REDIS_PORT:-6379}
+redis_port=${KEXPORT_REDIS_PORT:-6380}
 registry_port=${KEXPORT_REGISTRY_PORT:-50051}
 mkdir -p "$data_dir"
 
@@ -25,13 +28,18 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-if redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
-  echo "run-suite: using the Redis already on port $redis_port" >&2
-else
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" \
-    --appendonly no --dir "$data_dir" --logfile "$data_dir/redis.log" &
-  pids+=($!)
-fi
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for port in "$redis_port" "$registry_port"; do
+  if port_taken "$port"; then
+    echo "run-suite: port $port is in use; stop what uses it or choose" \
+      "another with KEXPORT_REDIS_PORT / KEXPORT_REGISTRY_PORT" >&2
+    exit 1
+  fi
+done
+
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" \
+  --appendonly no --dir "$data_dir" --logfile "$data_dir/redis.log" &
+pids+=($!)
 
 build/services/registry/kexport-registry --port="$registry_port" \
   --data_dir="$data_dir" --redis_addr="127.0.0.1:$redis_port" &
