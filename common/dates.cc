@@ -26,6 +26,11 @@ google::protobuf::Timestamp ToTimestamp(absl::Time time) {
   return timestamp;
 }
 
+absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp) {
+  return absl::FromUnixSeconds(timestamp.seconds()) +
+         absl::Nanoseconds(timestamp.nanos());
+}
+
 absl::CivilDay TodayInKorea() {
   return absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(9 * 60 * 60));
 }

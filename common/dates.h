@@ -18,6 +18,7 @@ bool DateValid(const google::type::Date& date);
 absl::CivilDay ToCivilDay(const google::type::Date& date);
 
 google::protobuf::Timestamp ToTimestamp(absl::Time time);
+absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
 
 // Today in Korea (UTC+9), the calendar the programmes run on.
 absl::CivilDay TodayInKorea();

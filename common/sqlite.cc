@@ -169,6 +169,17 @@ absl::Status SqliteDatabase::Migrate(const std::vector<Migration>& migrations) {
   return absl::OkStatus();
 }
 
+void SqlValues::BindTo(SqliteStatement& statement) const {
+  int index = 1;
+  for (const auto& value : values_) {
+    if (const auto* number = std::get_if<int64_t>(&value)) {
+      statement.Bind(index++, *number);
+    } else {
+      statement.Bind(index++, std::get<std::string>(value));
+    }
+  }
+}
+
 SqliteTransaction::SqliteTransaction(SqliteDatabase& db)
     : db_(db), begun_(db.Execute("BEGIN IMMEDIATE")) {
   done_ = !begun_.ok();

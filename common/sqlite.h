@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -87,6 +88,21 @@ class SqliteDatabase final {
   sqlite3* db_;
   std::map<std::string, std::unique_ptr<SqliteStatement>, std::less<>>
       statements_;
+};
+
+// Values for a statement assembled piece by piece, bound in order.
+//
+//   SqlValues values;
+//   if (year != 0) { sql += " AND fiscal_year = ?"; values.Add(year); }
+//   values.BindTo(*statement);
+class SqlValues final {
+ public:
+  void Add(int64_t value) { values_.emplace_back(value); }
+  void Add(std::string value) { values_.emplace_back(std::move(value)); }
+  void BindTo(SqliteStatement& statement) const;
+
+ private:
+  std::vector<std::variant<int64_t, std::string>> values_;
 };
 
 // BEGIN IMMEDIATE on construction; rolls back on destruction unless committed.

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev libhiredis-dev libsqlite3-dev sqlite3
+  libabsl-dev libhiredis-dev libsqlite3-dev sqlite3 libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server grpc-proto golang-github-gogo-googleapis-dev
   python3-grpcio python3-protobuf

@@ -10,6 +10,7 @@
 #include "common/ksic.h"
 #include "common/macros.h"
 #include "common/money.h"
+#include "common/order_by.h"
 #include "common/page_token.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "services/registry/firm_validation.h"
@@ -99,27 +100,12 @@ absl::Status ValidateFilter(const FirmFilter& filter) {
 }
 
 absl::Status ParseOrder(absl::string_view order_by, FirmQuery& query) {
-  std::vector<absl::string_view> words =
-      absl::StrSplit(order_by, ' ', absl::SkipEmpty());
-  if (words.empty()) {
-    return absl::OkStatus();
-  }
-  if (words.size() > 2 || (words.size() == 2 && words[1] != "desc" &&
-                           words[1] != "asc")) {
-    return InvalidFieldError("order_by",
-                             "one field, optionally followed by `desc`");
-  }
-  if (words[0] == "brn") {
-    query.order = FirmOrder::kBrn;
-  } else if (words[0] == "legal_name_ko") {
-    query.order = FirmOrder::kLegalName;
-  } else if (words[0] == "create_time") {
-    query.order = FirmOrder::kCreateTime;
-  } else {
-    return InvalidFieldError("order_by",
-                             "one of brn, legal_name_ko, create_time");
-  }
-  query.descending = words.size() == 2 && words[1] == "desc";
+  ASSIGN_OR_RETURN(OrderBy order, ParseOrderBy(order_by, {"brn", "legal_name_ko",
+                                                          "create_time"}));
+  query.order = order.field == "legal_name_ko" ? FirmOrder::kLegalName
+                : order.field == "create_time" ? FirmOrder::kCreateTime
+                                               : FirmOrder::kBrn;
+  query.descending = order.descending;
   return absl::OkStatus();
 }
 

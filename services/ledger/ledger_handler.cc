@@ -1,0 +1,133 @@
+#include "services/ledger/ledger_handler.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "common/grpc_status.h"
+#include "common/unary.h"
+
+namespace kexport::ledger {
+namespace {
+
+// Methods of the v1 contract this version does not serve yet. Said plainly,
+// rather than with gRPC's empty UNIMPLEMENTED.
+template <typename Response>
+grpc::ServerUnaryReactor* NotBuiltYet(grpc::CallbackServerContext* context,
+                                      const char* method, Response* response) {
+  return FinishUnary<Response>(
+      context,
+      absl::UnimplementedError(absl::StrCat(
+          method, " is part of the v1 contract but not served by this version")),
+      response);
+}
+
+}  // namespace
+
+template <typename Request, typename Response, typename Method>
+grpc::ServerUnaryReactor* LedgerHandler::Mutate(
+    grpc::CallbackServerContext* context, const Request* request,
+    Response* response, Method method) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<std::string> actor = actors_->Resolve(*context);
+  if (!actor.ok()) {
+    reactor->Finish(ToGrpcStatus(actor.status()));
+    return reactor;
+  }
+  (ledger_->*method)(*request, *actor,
+                     [reactor, response](absl::StatusOr<Response> result) {
+                       if (result.ok()) {
+                         *response = *std::move(result);
+                       }
+                       reactor->Finish(ToGrpcStatus(result.status()));
+                     });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* LedgerHandler::CreateAccount(
+    grpc::CallbackServerContext* context, const v1::CreateAccountRequest* request,
+    Account* response) {
+  return Mutate(context, request, response, &LedgerService::CreateAccount);
+}
+
+grpc::ServerUnaryReactor* LedgerHandler::CreateAccounts(
+    grpc::CallbackServerContext* context,
+    const v1::CreateAccountsRequest* request,
+    v1::CreateAccountsResponse* response) {
+  return Mutate(context, request, response, &LedgerService::CreateAccounts);
+}
+
+grpc::ServerUnaryReactor* LedgerHandler::CloseAccount(
+    grpc::CallbackServerContext* context, const v1::CloseAccountRequest* request,
+    Account* response) {
+  return Mutate(context, request, response, &LedgerService::CloseAccount);
+}
+
+grpc::ServerUnaryReactor* LedgerHandler::CreateTransfers(
+    grpc::CallbackServerContext* context,
+    const v1::CreateTransfersRequest* request,
+    v1::CreateTransfersResponse* response) {
+  return Mutate(context, request, response, &LedgerService::CreateTransfers);
+}
+
+grpc::ServerUnaryReactor* LedgerHandler::GetAccount(
+    grpc::CallbackServerContext* context, const v1::GetAccountRequest* request,
+    Account* response) {
+  return FinishUnary(context, ledger_->GetAccount(*request), response);
+}
+
+grpc::ServerUnaryReactor* LedgerHandler::ListAccounts(
+    grpc::CallbackServerContext* context, const v1::ListAccountsRequest* request,
+    v1::ListAccountsResponse* response) {
+  return FinishUnary(context, ledger_->ListAccounts(*request), response);
+}
+
+grpc::ServerUnaryReactor* LedgerHandler::ListAccountBalances(
+    grpc::CallbackServerContext* context,
+    const v1::ListAccountBalancesRequest* request,
+    v1::ListAccountBalancesResponse* response) {
+  return FinishUnary(context, ledger_->ListAccountBalances(*request), response);
+}
+
+grpc::ServerUnaryReactor* LedgerHandler::GetTransfer(
+    grpc::CallbackServerContext* context, const v1::GetTransferRequest* request,
+    Transfer* response) {
+  return FinishUnary(context, ledger_->GetTransfer(*request), response);
+}
+
+grpc::ServerUnaryReactor* LedgerHandler::ListTransfers(
+    grpc::CallbackServerContext* context, const v1::ListTransfersRequest* request,
+    v1::ListTransfersResponse* response) {
+  return FinishUnary(context, ledger_->ListTransfers(*request), response);
+}
+
+grpc::ServerUnaryReactor* LedgerHandler::ListRejectedTransfers(
+    grpc::CallbackServerContext* context,
+    const v1::ListRejectedTransfersRequest* request,
+    v1::ListRejectedTransfersResponse* response) {
+  return FinishUnary(context, ledger_->ListRejectedTransfers(*request), response);
+}
+
+grpc::ServerUnaryReactor* LedgerHandler::VerifyJournal(
+    grpc::CallbackServerContext* context, const v1::VerifyJournalRequest*,
+    v1::VerifyJournalResponse* response) {
+  return FinishUnary(context, ledger_->VerifyJournal(), response);
+}
+
+grpc::ServerUnaryReactor* LedgerHandler::ListOpenReservations(
+    grpc::CallbackServerContext* context, const v1::ListOpenReservationsRequest*,
+    v1::ListOpenReservationsResponse* response) {
+  return NotBuiltYet(context, "ListOpenReservations", response);
+}
+
+grpc::ServerUnaryReactor* LedgerHandler::CloseFiscalYear(
+    grpc::CallbackServerContext* context, const v1::CloseFiscalYearRequest*,
+    v1::CloseFiscalYearResponse* response) {
+  return NotBuiltYet(context, "CloseFiscalYear", response);
+}
+
+grpc::ServerUnaryReactor* LedgerHandler::GetBudgetReport(
+    grpc::CallbackServerContext* context, const v1::GetBudgetReportRequest*,
+    v1::BudgetReport* response) {
+  return NotBuiltYet(context, "GetBudgetReport", response);
+}
+
+}  // namespace kexport::ledger

@@ -1,0 +1,265 @@
+#include "services/ledger/ledger_validation.h"
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "common/brn.h"
+#include "common/idempotency.h"
+#include "common/macros.h"
+#include "services/ledger/ledger_names.h"
+
+namespace kexport::ledger {
+namespace {
+
+constexpr int64_t kMaxTimeoutSeconds = 366LL * 24 * 60 * 60;
+
+// 1 to 63 characters of [a-z0-9-], not starting with `-`.
+bool AccountIdValid(absl::string_view id) {
+  if (id.empty() || id.size() > 63 || id[0] == '-') {
+    return false;
+  }
+  for (char c : id) {
+    if (!absl::ascii_islower(static_cast<unsigned char>(c)) &&
+        !absl::ascii_isdigit(static_cast<unsigned char>(c)) && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Transfer ids follow request ids: 1 to 64 of [A-Za-z0-9._:-].
+bool TransferIdValid(absl::string_view id) {
+  return ValidateRequestId(id).ok();
+}
+
+bool AccountNameValid(absl::string_view name) {
+  return absl::ConsumePrefix(&name, kAccountsPrefix) && AccountIdValid(name);
+}
+
+bool TransferNameValid(absl::string_view name) {
+  return absl::ConsumePrefix(&name, kTransfersPrefix) && TransferIdValid(name);
+}
+
+// `programs/{program}`: at most 100 characters of [a-z0-9-] after the prefix.
+bool ProgramNameValid(absl::string_view name) {
+  return name.size() <= 100 && absl::ConsumePrefix(&name, "programs/") &&
+         AccountIdValid(name);
+}
+
+size_t CharacterCount(absl::string_view text) {
+  size_t count = 0;
+  for (unsigned char c : text) {
+    count += (c & 0xC0) != 0x80;
+  }
+  return count;
+}
+
+void ValidateTransfer(const v1::Transfer& transfer, const std::string& prefix,
+                      FieldViolations& violations) {
+  auto fail = [&](absl::string_view field, absl::string_view reason) {
+    violations.Add(absl::StrCat(prefix, ".", field), std::string(reason));
+  };
+  if (!TransferIdValid(transfer.id())) {
+    fail("id", "required: 1 to 64 characters of [A-Za-z0-9._:-]");
+  }
+  if (CharacterCount(transfer.reference()) > 200) {
+    fail("reference", "at most 200 characters");
+  }
+  if (!v1::TransferCode_IsValid(transfer.code())) {
+    fail("code", "unknown transfer code");
+  }
+  const v1::TransferMode mode = transfer.mode();
+  const bool resolves = mode == v1::TRANSFER_MODE_POST_PENDING ||
+                        mode == v1::TRANSFER_MODE_VOID_PENDING;
+  if (mode == v1::TRANSFER_MODE_UNSPECIFIED || !v1::TransferMode_IsValid(mode)) {
+    fail("mode", "required: SINGLE_PHASE, PENDING, POST_PENDING or VOID_PENDING");
+    return;
+  }
+  // Accounts: required for new money movements, optional for resolutions.
+  for (const auto& [field, name] :
+       {std::pair<const char*, const std::string&>{"debit_account",
+                                                   transfer.debit_account()},
+        {"credit_account", transfer.credit_account()}}) {
+    if (name.empty() && resolves) {
+      continue;
+    }
+    if (!AccountNameValid(name)) {
+      fail(field, "required: `accounts/{id}`, id of 1 to 63 of [a-z0-9-]");
+    }
+  }
+  if (!transfer.debit_account().empty() &&
+      transfer.debit_account() == transfer.credit_account()) {
+    fail("credit_account", "must differ from debit_account");
+  }
+  if (resolves) {
+    if (!TransferNameValid(transfer.pending_transfer())) {
+      fail("pending_transfer", "required: `transfers/{id}`");
+    }
+    if (transfer.has_timeout()) {
+      fail("timeout", "only for PENDING transfers");
+    }
+    if (!transfer.corrected_transfer().empty()) {
+      fail("corrected_transfer", "only for CORRECTION transfers");
+    }
+    if (mode == v1::TRANSFER_MODE_VOID_PENDING) {
+      if (transfer.amount() != 0) {
+        fail("amount", "must be 0: a void releases the full pending amount");
+      }
+      if (transfer.code() != v1::TRANSFER_CODE_UNSPECIFIED &&
+          transfer.code() != v1::TRANSFER_CODE_RELEASE) {
+        fail("code", "a void is a RELEASE");
+      }
+    } else {
+      if (transfer.amount() < 0 || transfer.amount() > kMaxTransferAmount) {
+        fail("amount", "0 (the full pending amount) to 10^15 won");
+      }
+      if (transfer.code() != v1::TRANSFER_CODE_UNSPECIFIED &&
+          transfer.code() != v1::TRANSFER_CODE_DISBURSEMENT) {
+        fail("code", "a post is a DISBURSEMENT");
+      }
+    }
+    return;
+  }
+  if (transfer.amount() < 1 || transfer.amount() > kMaxTransferAmount) {
+    fail("amount", "1 to 10^15 won");
+  }
+  if (transfer.code() == v1::TRANSFER_CODE_UNSPECIFIED) {
+    fail("code", "required");
+  }
+  if (!transfer.pending_transfer().empty()) {
+    fail("pending_transfer", "only for POST_PENDING and VOID_PENDING");
+  }
+  if (transfer.has_timeout()) {
+    int64_t seconds = transfer.timeout().seconds();
+    if (mode != v1::TRANSFER_MODE_PENDING) {
+      fail("timeout", "only for PENDING transfers");
+    } else if (transfer.timeout().nanos() != 0 || seconds < 1 ||
+               seconds > kMaxTimeoutSeconds) {
+      fail("timeout", "whole seconds, 1 s to 366 days");
+    }
+  }
+  bool correction = transfer.code() == v1::TRANSFER_CODE_CORRECTION;
+  if (correction && !TransferNameValid(transfer.corrected_transfer())) {
+    fail("corrected_transfer", "required for a CORRECTION: `transfers/{id}`");
+  } else if (!correction && !transfer.corrected_transfer().empty()) {
+    fail("corrected_transfer", "only for CORRECTION transfers");
+  }
+}
+
+}  // namespace
+
+absl::Status ValidateCreateTransfers(const v1::CreateTransfersRequest& request) {
+  RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
+  const int n = request.transfers_size();
+  if (n < 1 || n > kMaxTransfersPerRequest) {
+    return InvalidFieldError("transfers",
+                             absl::StrCat("1 to ", kMaxTransfersPerRequest));
+  }
+  FieldViolations violations;
+  absl::flat_hash_set<std::string> ids;
+  for (int i = 0; i < n && violations.all().size() < FieldViolations::kMaxReported;
+       ++i) {
+    const v1::Transfer& transfer = request.transfers(i);
+    std::string prefix = absl::StrCat("transfers[", i, "]");
+    ValidateTransfer(transfer, prefix, violations);
+    if (!ids.insert(transfer.id()).second) {
+      violations.Add(prefix + ".id", "repeats an earlier transfer's id");
+    }
+  }
+  if (request.transfers(n - 1).linked()) {
+    violations.Add(absl::StrCat("transfers[", n - 1, "].linked"),
+                   "the last transfer must end its chain");
+  }
+  return violations.ToStatus();
+}
+
+void ValidateNewAccount(const v1::Account& account, absl::string_view prefix,
+                        FieldViolations& violations) {
+  auto fail = [&](absl::string_view field, absl::string_view reason) {
+    violations.Add(absl::StrCat(prefix, ".", field), std::string(reason));
+  };
+  if (!account.id().empty() && !AccountIdValid(account.id())) {
+    fail("id", "1 to 63 characters of [a-z0-9-], not starting with `-`");
+  }
+  const v1::AccountKind kind = account.kind();
+  if (kind == v1::ACCOUNT_KIND_UNSPECIFIED || !v1::AccountKind_IsValid(kind)) {
+    fail("kind", "required: a known account kind");
+  }
+  if (CharacterCount(account.title()) > 200) {
+    fail("title", "at most 200 characters");
+  }
+  if (account.fiscal_year() < 2000 || account.fiscal_year() > 2100) {
+    fail("fiscal_year", "required: 2000 to 2100");
+  }
+  if (account.program().empty()) {
+    if (kind != v1::ACCOUNT_KIND_APPROPRIATION_SOURCE) {
+      fail("program", "required: `programs/{program}`");
+    }
+  } else if (!ProgramNameValid(account.program())) {
+    fail("program", "`programs/{program}`, at most 100 characters of [a-z0-9-]");
+  }
+  const bool needs_firm = kind == v1::ACCOUNT_KIND_FIRM_COMMITMENT ||
+                          kind == v1::ACCOUNT_KIND_FIRM_CAP_CONTROL;
+  const bool may_have_firm = needs_firm || kind == v1::ACCOUNT_KIND_EXPENDITURE;
+  if (account.firm().empty()) {
+    if (needs_firm) {
+      fail("firm", "required for this kind: `firms/{brn}`");
+    }
+  } else if (!may_have_firm) {
+    fail("firm", "only for firm commitment, firm-cap control and expenditure");
+  } else {
+    absl::string_view brn = account.firm();
+    if (!absl::ConsumePrefix(&brn, "firms/") || !BrnValid(brn)) {
+      fail("firm", "`firms/{brn}` with a valid registration number");
+    }
+  }
+  const v1::BalanceLimit limit = account.balance_limit();
+  if (limit == v1::BALANCE_LIMIT_UNSPECIFIED || !v1::BalanceLimit_IsValid(limit)) {
+    fail("balance_limit", "required: NONE or a side that must not exceed");
+  } else if ((kind == v1::ACCOUNT_KIND_PROGRAM_BUDGET ||
+              kind == v1::ACCOUNT_KIND_FIRM_CAP_CONTROL) &&
+             limit != v1::BALANCE_LIMIT_DEBITS_MUST_NOT_EXCEED_CREDITS) {
+    fail("balance_limit", "budgets and caps are DEBITS_MUST_NOT_EXCEED_CREDITS");
+  }
+}
+
+absl::Status ValidateCreateAccounts(const v1::CreateAccountsRequest& request) {
+  RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
+  const int n = request.accounts_size();
+  if (n < 1 || n > kMaxAccountsPerRequest) {
+    return InvalidFieldError("accounts",
+                             absl::StrCat("1 to ", kMaxAccountsPerRequest));
+  }
+  FieldViolations violations;
+  absl::flat_hash_set<std::string> ids;
+  for (int i = 0; i < n && violations.all().size() < FieldViolations::kMaxReported;
+       ++i) {
+    std::string prefix = absl::StrCat("accounts[", i, "]");
+    ValidateNewAccount(request.accounts(i), prefix, violations);
+    const std::string& id = request.accounts(i).id();
+    if (!id.empty() && !ids.insert(id).second) {
+      violations.Add(prefix + ".id", "repeats an earlier account's id");
+    }
+  }
+  return violations.ToStatus();
+}
+
+absl::StatusOr<std::string> AccountIdFromRequest(absl::string_view name,
+                                                 absl::string_view field) {
+  if (!AccountNameValid(name)) {
+    return InvalidFieldError(field, "must be `accounts/{id}`");
+  }
+  return AccountIdFromName(name);
+}
+
+absl::StatusOr<std::string> TransferIdFromRequest(absl::string_view name,
+                                                  absl::string_view field) {
+  if (!TransferNameValid(name)) {
+    return InvalidFieldError(field, "must be `transfers/{id}`");
+  }
+  return TransferIdFromName(name);
+}
+
+}  // namespace kexport::ledger

@@ -1,0 +1,51 @@
+// LedgerStore on an embedded SQLite database: one connection writes (one
+// batch at a time), another reads committed data, so reads never wait for
+// an fsync. Records are kept as serialized protobufs beside the columns
+// queries need; the journal, the balance history and the rejected attempts
+// are append-only (triggers refuse UPDATE and DELETE).
+//
+//   ASSIGN_OR_RETURN(auto store, SqliteLedgerStore::Open("/data/ledger.db"));
+//   ASSIGN_OR_RETURN(auto batch, store->BeginBatch());
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "common/sqlite.h"
+#include "services/ledger/ledger_store.h"
+
+namespace kexport::ledger {
+
+class SqliteLedgerStore final : public LedgerStore {
+ public:
+  static absl::StatusOr<std::unique_ptr<SqliteLedgerStore>> Open(
+      const std::string& path);
+
+  absl::StatusOr<std::unique_ptr<LedgerBatch>> BeginBatch() override;
+
+  absl::StatusOr<std::optional<Account>> GetAccount(const std::string& id) override;
+  absl::StatusOr<Page<Account>> ListAccounts(const AccountQuery& query) override;
+  absl::StatusOr<std::optional<Transfer>> GetTransfer(const std::string& id) override;
+  absl::StatusOr<Page<Transfer>> ListTransfers(const TransferQuery& query) override;
+  absl::StatusOr<Page<v1::AccountBalance>> ListAccountBalances(
+      const BalanceQuery& query) override;
+  absl::StatusOr<Page<RejectedTransfer>> ListRejectedTransfers(
+      const RejectedQuery& query) override;
+  absl::Status ScanForAudit(
+      const std::function<absl::Status(const JournalEntry&)>& on_entry,
+      const std::function<absl::Status(const Account&)>& on_account) override;
+
+ private:
+  SqliteLedgerStore(std::unique_ptr<SqliteDatabase> writer,
+                    std::unique_ptr<SqliteDatabase> reader)
+      : writer_(std::move(writer)), reader_(std::move(reader)) {}
+
+  // Batches run one at a time on the writer.
+  std::mutex writer_mutex_;
+  std::unique_ptr<SqliteDatabase> writer_;
+  std::mutex reader_mutex_;
+  std::unique_ptr<SqliteDatabase> reader_;
+};
+
+}  // namespace kexport::ledger
