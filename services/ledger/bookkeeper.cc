@@ -128,7 +128,7 @@ void Bookkeeper::Insert(Transfer transfer) {
 
 void Bookkeeper::BeginChain() {
   chain_.emplace();
-  chain_->head = head_.value_or(JournalHead());
+  chain_->head = head_;
   chain_->journal = changes_.journal.size();
   chain_->balances = changes_.balances.size();
   chain_->dirty_accounts = dirty_accounts_.size();
@@ -145,9 +145,7 @@ void Bookkeeper::RollBackChain() {
   for (auto it = undo.transfers.rbegin(); it != undo.transfers.rend(); ++it) {
     transfers_[it->first] = std::move(it->second);
   }
-  if (head_) {
-    *head_ = undo.head;
-  }
+  head_ = undo.head;
   changes_.journal.resize(undo.journal);
   changes_.balances.resize(undo.balances);
   while (dirty_accounts_.size() > undo.dirty_accounts) {

@@ -112,7 +112,7 @@ class Bookkeeper final {
   struct ChainUndo {
     std::vector<std::pair<std::string, std::optional<Account>>> accounts;
     std::vector<std::pair<std::string, std::optional<Transfer>>> transfers;
-    JournalHead head;
+    std::optional<JournalHead> head;
     size_t journal = 0;
     size_t balances = 0;
     size_t dirty_accounts = 0;
