@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/macros.h"
 
@@ -16,6 +18,14 @@ absl::Status SqliteError(sqlite3* db, absl::string_view what) {
   }
   if ((code & 0xff) == SQLITE_CONSTRAINT) {
     return absl::AlreadyExistsError(message);
+  }
+  // The disk (or the database's size limit) is full: nothing was written,
+  // and writing can resume once there is room again.
+  if ((code & 0xff) == SQLITE_FULL) {
+    return absl::ResourceExhaustedError(message);
+  }
+  if ((code & 0xff) == SQLITE_IOERR) {
+    return absl::UnavailableError(message);
   }
   return absl::InternalError(message);
 }
@@ -136,6 +146,17 @@ absl::StatusOr<SqliteStatement*> SqliteDatabase::Prepare(absl::string_view sql) 
   SqliteStatement* result = owned.get();
   statements_.emplace(std::string(sql), std::move(owned));
   return result;
+}
+
+absl::Status SqliteDatabase::LimitSize(int64_t bytes) {
+  if (bytes <= 0) {
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(SqliteStatement * page_size, Prepare("PRAGMA page_size"));
+  ASSIGN_OR_RETURN(bool row, page_size->Step());
+  int64_t size = row ? page_size->ColumnInt(0) : 4096;
+  page_size->Reset();
+  return Execute(absl::StrCat("PRAGMA max_page_count = ", std::max<int64_t>(1, bytes / size)));
 }
 
 absl::StatusOr<int> SqliteDatabase::SchemaVersion() {

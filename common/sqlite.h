@@ -81,6 +81,10 @@ class SqliteDatabase final {
   // The highest migration applied.
   absl::StatusOr<int> SchemaVersion();
 
+  // Refuses to grow past `bytes` (0: no limit): writes then fail with
+  // RESOURCE_EXHAUSTED, as on a full disk.
+  absl::Status LimitSize(int64_t bytes);
+
  private:
   explicit SqliteDatabase(sqlite3* db) : db_(db) {}
   absl::Status Migrate(const std::vector<Migration>& migrations);

@@ -23,6 +23,22 @@ absl::Status ExpireDuePending(LedgerBatch& batch, absl::Time now) {
   return changes.empty() ? absl::OkStatus() : batch.Write(changes);
 }
 
+// A failure of the store rather than of the command's own rules: SQLite
+// may have rolled the whole transaction back (a full disk does), so the
+// batch ends and every command in it gets this error.
+bool StoreFailed(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kUnknown:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 GroupCommitter::GroupCommitter(LedgerStore* store, Clock clock,
@@ -94,6 +110,9 @@ void GroupCommitter::RunBatch(std::deque<Job> jobs) {
         return begun;
       }
       statuses[i] = jobs[i].command(**batch, now);
+      if (StoreFailed(statuses[i])) {
+        return statuses[i];
+      }
       absl::Status ended = (*batch)->EndCommand(statuses[i].ok());
       if (!ended.ok()) {
         return ended;

@@ -1,7 +1,8 @@
 // Group commit: commands from many callers are queued and applied by one
 // writer thread, many to a transaction, so that one fsync acknowledges them
 // all (as TigerBeetle batches). Each command runs in its own savepoint: one
-// that fails is undone alone. A caller hears back only after the
+// that fails by its own rules is undone alone, while a failing store (a full
+// disk) ends the batch and fails every command in it. A caller hears back only after the
 // transaction holding its command is durable, or that it failed.
 //
 // Before the commands of a batch, pending transfers whose timeout has passed

@@ -1,5 +1,6 @@
 // kexport-ledger: the budget ledger service. Wiring only: configuration,
 // store, group committer, handler, server.
+#include "absl/flags/flag.h"
 #include "common/actor.h"
 #include "common/config.h"
 #include "common/json_log.h"
@@ -8,6 +9,10 @@
 #include "services/ledger/ledger_handler.h"
 #include "services/ledger/ledger_service.h"
 #include "services/ledger/sqlite_ledger_store.h"
+
+ABSL_FLAG(int64_t, max_db_megabytes, 0,
+          "Refuse writes once ledger.db reaches this size (0: no limit); "
+          "reads go on, and writes resume when the limit is raised");
 
 int main(int argc, char** argv) {
   using kexport::StartupFailed;
@@ -20,7 +25,8 @@ int main(int argc, char** argv) {
   if (!path.ok()) {
     return StartupFailed("data directory", path.status());
   }
-  auto store = kexport::ledger::SqliteLedgerStore::Open(*path);
+  auto store = kexport::ledger::SqliteLedgerStore::Open(
+      *path, absl::GetFlag(FLAGS_max_db_megabytes) * 1024 * 1024);
   if (!store.ok()) {
     return StartupFailed("open database", store.status());
   }

@@ -360,9 +360,10 @@ class SqliteLedgerBatch final : public LedgerBatch {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SqliteLedgerStore>> SqliteLedgerStore::Open(
-    const std::string& path) {
+    const std::string& path, int64_t max_bytes) {
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> writer,
                    SqliteDatabase::Open(path, Migrations()));
+  RETURN_IF_ERROR(writer->LimitSize(max_bytes));
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> reader,
                    SqliteDatabase::Open(path, Migrations()));
   return std::unique_ptr<SqliteLedgerStore>(

@@ -19,8 +19,10 @@ namespace kexport::ledger {
 
 class SqliteLedgerStore final : public LedgerStore {
  public:
+  // `max_bytes` > 0 caps the database's size (an operator's quota): writes
+  // past it fail with RESOURCE_EXHAUSTED, reads go on.
   static absl::StatusOr<std::unique_ptr<SqliteLedgerStore>> Open(
-      const std::string& path);
+      const std::string& path, int64_t max_bytes = 0);
 
   absl::StatusOr<std::unique_ptr<LedgerBatch>> BeginBatch() override;
 

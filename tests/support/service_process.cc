@@ -30,16 +30,20 @@ bool ServiceProcess::Start() {
   if (!process_->Start()) {
     return false;
   }
+  channel_ = NewChannel();
+  return WaitUntil([this] { return process_->running() && Serving(); },
+                   absl::Seconds(15));
+}
+
+std::shared_ptr<grpc::Channel> ServiceProcess::NewChannel() const {
   // Retry the connection quickly while the server starts, instead of gRPC's
   // default backoff of a second and more.
   grpc::ChannelArguments arguments;
   arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 20);
   arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 20);
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
-  channel_ = grpc::CreateCustomChannel(
-      address(), grpc::InsecureChannelCredentials(), arguments);
-  return WaitUntil([this] { return process_->running() && Serving(); },
-                   absl::Seconds(15));
+  return grpc::CreateCustomChannel(address(), grpc::InsecureChannelCredentials(),
+                                   arguments);
 }
 
 bool ServiceProcess::Serving() const {
