@@ -6,6 +6,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/container/flat_hash_map.h"
 #include "common/dates.h"
 #include "common/errors.h"
 #include "common/macros.h"
@@ -578,8 +580,9 @@ absl::StatusOr<v1::CreateAccountsResponse> Bookkeeper::CreateAccounts(
     }
     if (sent.kind() == v1::ACCOUNT_KIND_PROGRAM_BUDGET) {
       std::pair<std::string, int32_t> key(sent.program(), sent.fiscal_year());
-      ASSIGN_OR_RETURN(bool exists,
-                       view_->ProgramBudgetExists(sent.program(), sent.fiscal_year()));
+      ASSIGN_OR_RETURN(std::optional<Account> budget,
+                       view_->ProgramBudget(sent.program(), sent.fiscal_year()));
+      bool exists = budget && budget->state() == v1::ACCOUNT_STATE_OPEN;
       if (exists || !budgets_opened_.insert(key).second) {
         outcome->set_result(v1::ACCOUNT_RESULT_PROGRAM_BUDGET_EXISTS);
         continue;
@@ -641,6 +644,158 @@ absl::StatusOr<Account> Bookkeeper::CloseAccount(
                           DeterministicBytes(*account), {account}, "",
                           /*expiry=*/false));
   return WithDerivedFields(*account);
+}
+
+absl::Status Bookkeeper::CreateCloseTransfers(
+    const v1::CreateTransfersRequest& request, std::vector<Transfer>& made) {
+  if (request.transfers().empty()) {
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(v1::CreateTransfersResponse response, CreateTransfers(request));
+  for (const v1::TransferOutcome& outcome : response.results()) {
+    if (outcome.result() != v1::TRANSFER_RESULT_CREATED) {
+      return FailedPreconditionError(
+          "CLOSE_TRANSFER_FAILED",
+          absl::StrCat("transfer ", outcome.id(), " of the close: ",
+                       v1::TransferResult_Name(outcome.result()), " ",
+                       outcome.account()));
+    }
+    made.push_back(outcome.transfer());
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<Transfer>> Bookkeeper::CloseFiscalYear(
+    const v1::CloseFiscalYearRequest& request) {
+  const std::string& program = request.program();
+  const int32_t year = request.fiscal_year();
+  const std::string year_name = absl::StrCat(program, "/fiscalYears/", year);
+  ASSIGN_OR_RETURN(bool closed, view_->FiscalYearClosed(program, year));
+  if (closed) {
+    return FailedPreconditionError("FISCAL_YEAR_CLOSED",
+                                   absl::StrCat(year_name, " is closed already"));
+  }
+  ASSIGN_OR_RETURN(std::optional<Account> budget_record,
+                   view_->ProgramBudget(program, year));
+  if (!budget_record) {
+    return NotFoundError("PROGRAM_BUDGET_NOT_FOUND",
+                         absl::StrCat(program, " has no budget account for ", year));
+  }
+  // Every open reservation must have a disposition, and every disposition
+  // an open reservation.
+  ASSIGN_OR_RETURN(std::vector<Transfer> open, view_->OpenReservations(program, year));
+  absl::flat_hash_map<std::string, const Transfer*> open_by_name;
+  for (const Transfer& transfer : open) {
+    open_by_name[transfer.name()] = &transfer;
+  }
+  std::vector<std::string> unknown;
+  for (const auto& disposition : request.reservation_dispositions()) {
+    if (open_by_name.erase(disposition.reservation()) == 0) {
+      unknown.push_back(disposition.reservation());
+    }
+  }
+  if (!unknown.empty()) {
+    return FailedPreconditionError(
+        "UNKNOWN_RESERVATION",
+        absl::StrCat("not open reservations of ", year_name, ": ",
+                     absl::StrJoin(unknown, ", ")));
+  }
+  if (!open_by_name.empty()) {
+    std::vector<std::string> missing;
+    for (const auto& [name, transfer] : open_by_name) {
+      missing.push_back(name);
+    }
+    std::sort(missing.begin(), missing.end());
+    return FailedPreconditionError(
+        "OPEN_RESERVATIONS_UNRESOLVED",
+        absl::StrCat(missing.size(), " open reservations need a disposition: ",
+                     absl::StrJoin(missing.begin(),
+                                   missing.begin() + std::min<size_t>(missing.size(), 10),
+                                   ", ")));
+  }
+
+  std::string prefix = absl::StrCat(
+      "fyclose-", program.substr(sizeof("programs/") - 1), "-", year, "-");
+  std::vector<Transfer> made;
+  v1::CreateTransfersRequest dispose;
+  dispose.set_request_id(prefix + "dispose");
+  for (int i = 0; i < request.reservation_dispositions_size(); ++i) {
+    const v1::ReservationDisposition& disposition = request.reservation_dispositions(i);
+    ASSIGN_OR_RETURN(Transfer * reservation,
+                     LoadTransfer(TransferIdFromName(disposition.reservation())));
+    const Transfer held = *reservation;
+    v1::Transfer& release = *dispose.add_transfers();
+    release.set_id(absl::StrCat(prefix, "release-", i));
+    release.set_mode(v1::TRANSFER_MODE_VOID_PENDING);
+    release.set_pending_transfer(held.name());
+    release.set_reference(year_name);
+    if (disposition.action() != v1::RESERVATION_ACTION_CARRY_OVER) {
+      continue;
+    }
+    if (held.debit_account() == budget_record->name()) {
+      v1::Transfer& carry = *dispose.add_transfers();
+      carry.set_id(absl::StrCat(prefix, "carry-", i));
+      carry.set_mode(v1::TRANSFER_MODE_SINGLE_PHASE);
+      carry.set_code(v1::TRANSFER_CODE_CARRYOVER);
+      carry.set_debit_account(budget_record->name());
+      carry.set_credit_account(disposition.new_debit_account());
+      carry.set_amount(held.amount());
+      carry.set_reference(year_name);
+    }
+    v1::Transfer& again = *dispose.add_transfers();
+    again.set_id(disposition.new_transfer_id());
+    again.set_mode(v1::TRANSFER_MODE_PENDING);
+    again.set_code(held.code());
+    again.set_debit_account(disposition.new_debit_account());
+    again.set_credit_account(disposition.new_credit_account());
+    again.set_amount(held.amount());
+    again.set_reference(held.reference());
+    if (held.has_timeout()) {
+      *again.mutable_timeout() = held.timeout();
+    }
+  }
+  RETURN_IF_ERROR(CreateCloseTransfers(dispose, made));
+
+  // What is left must all be carried over or lapse.
+  ASSIGN_OR_RETURN(Account * budget, LoadAccount(budget_record->name()));
+  const int64_t remaining = AvailableToLimit(*budget);
+  if (request.carryover_amount() + request.lapse_amount() != remaining) {
+    return FailedPreconditionError(
+        "REMAINING_MISMATCH",
+        absl::StrCat("carryover_amount + lapse_amount must be the ", remaining,
+                     " won remaining once the reservations are disposed of"));
+  }
+  v1::CreateTransfersRequest settle;
+  settle.set_request_id(prefix + "settle");
+  if (request.carryover_amount() > 0) {
+    v1::Transfer& carry = *settle.add_transfers();
+    carry.set_id(prefix + "carryover");
+    carry.set_mode(v1::TRANSFER_MODE_SINGLE_PHASE);
+    carry.set_code(v1::TRANSFER_CODE_CARRYOVER);
+    carry.set_debit_account(budget->name());
+    carry.set_credit_account(request.carryover_account());
+    carry.set_amount(request.carryover_amount());
+    carry.set_reference(year_name);
+  }
+  if (request.lapse_amount() > 0) {
+    v1::Transfer& lapse = *settle.add_transfers();
+    lapse.set_id(prefix + "lapse");
+    lapse.set_mode(v1::TRANSFER_MODE_SINGLE_PHASE);
+    lapse.set_code(v1::TRANSFER_CODE_LAPSE);
+    lapse.set_debit_account(budget->name());
+    lapse.set_credit_account(request.lapse_account());
+    lapse.set_amount(request.lapse_amount());
+    lapse.set_reference(year_name);
+  }
+  RETURN_IF_ERROR(CreateCloseTransfers(settle, made));
+
+  ASSIGN_OR_RETURN(JournalHead * head, LoadHead());
+  FiscalYearClosure closure{program, year, NextEntryTime(*head, now_), actor_,
+                            request.reason()};
+  changes_.closed_fiscal_years.push_back(closure);
+  RETURN_IF_ERROR(Journal(JournalEntry::Kind::kFiscalYearClosed, year_name, {}, "",
+                          /*expiry=*/false));
+  return made;
 }
 
 LedgerChanges Bookkeeper::TakeChanges() {

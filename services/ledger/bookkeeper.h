@@ -46,6 +46,14 @@ class Bookkeeper final {
   // etag.
   absl::StatusOr<Account> CloseAccount(const v1::CloseAccountRequest& request);
 
+  // Closes a programme's fiscal year: disposes of every open reservation as
+  // told, moves the remaining budget to next year and the lapse account,
+  // and refuses every later transfer on the year's accounts. Returns the
+  // transfers made. FAILED_PRECONDITION (nothing applied) when the request
+  // does not account for everything or a transfer cannot be made.
+  absl::StatusOr<std::vector<Transfer>> CloseFiscalYear(
+      const v1::CloseFiscalYearRequest& request);
+
   // What the calls so far changed; the bookkeeper starts afresh.
   LedgerChanges TakeChanges();
 
@@ -75,6 +83,10 @@ class Bookkeeper final {
   // Checks an account may take part in a transfer now.
   absl::StatusOr<std::optional<Outcome>> CheckUsable(const Account& account);
   absl::Status Expire(Transfer& pending);
+  // Creates year-close transfers; FAILED_PRECONDITION naming the first one
+  // that cannot be made.
+  absl::Status CreateCloseTransfers(const v1::CreateTransfersRequest& request,
+                                    std::vector<Transfer>& made);
 
   // Records a journal entry and the balances it changed.
   absl::Status Journal(JournalEntry::Kind kind, std::string payload,

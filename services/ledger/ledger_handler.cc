@@ -1,27 +1,10 @@
 #include "services/ledger/ledger_handler.h"
 
-#include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/grpc_status.h"
 #include "common/unary.h"
 
 namespace kexport::ledger {
-namespace {
-
-// Methods of the v1 contract this version does not serve yet. Said plainly,
-// rather than with gRPC's empty UNIMPLEMENTED.
-template <typename Response>
-grpc::ServerUnaryReactor* NotBuiltYet(grpc::CallbackServerContext* context,
-                                      const char* method, Response* response) {
-  return FinishUnary<Response>(
-      context,
-      absl::UnimplementedError(absl::StrCat(
-          method, " is part of the v1 contract but not served by this version")),
-      response);
-}
-
-}  // namespace
-
 template <typename Request, typename Response, typename Method>
 grpc::ServerUnaryReactor* LedgerHandler::Mutate(
     grpc::CallbackServerContext* context, const Request* request,
@@ -113,21 +96,22 @@ grpc::ServerUnaryReactor* LedgerHandler::VerifyJournal(
 }
 
 grpc::ServerUnaryReactor* LedgerHandler::ListOpenReservations(
-    grpc::CallbackServerContext* context, const v1::ListOpenReservationsRequest*,
+    grpc::CallbackServerContext* context,
+    const v1::ListOpenReservationsRequest* request,
     v1::ListOpenReservationsResponse* response) {
-  return NotBuiltYet(context, "ListOpenReservations", response);
+  return FinishUnary(context, ledger_->ListOpenReservations(*request), response);
 }
 
 grpc::ServerUnaryReactor* LedgerHandler::CloseFiscalYear(
-    grpc::CallbackServerContext* context, const v1::CloseFiscalYearRequest*,
+    grpc::CallbackServerContext* context, const v1::CloseFiscalYearRequest* request,
     v1::CloseFiscalYearResponse* response) {
-  return NotBuiltYet(context, "CloseFiscalYear", response);
+  return Mutate(context, request, response, &LedgerService::CloseFiscalYear);
 }
 
 grpc::ServerUnaryReactor* LedgerHandler::GetBudgetReport(
-    grpc::CallbackServerContext* context, const v1::GetBudgetReportRequest*,
+    grpc::CallbackServerContext* context, const v1::GetBudgetReportRequest* request,
     v1::BudgetReport* response) {
-  return NotBuiltYet(context, "GetBudgetReport", response);
+  return FinishUnary(context, ledger_->GetBudgetReport(*request), response);
 }
 
 }  // namespace kexport::ledger

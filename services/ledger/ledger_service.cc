@@ -9,6 +9,7 @@
 #include "common/order_by.h"
 #include "common/page_token.h"
 #include "services/ledger/bookkeeper.h"
+#include "services/ledger/budget_report.h"
 #include "services/ledger/journal_auditor.h"
 #include "services/ledger/ledger_names.h"
 #include "services/ledger/ledger_validation.h"
@@ -165,6 +166,67 @@ void LedgerService::CreateTransfers(const v1::CreateTransfersRequest& request,
         return response;
       },
       std::move(reply));
+}
+
+void LedgerService::CloseFiscalYear(const v1::CloseFiscalYearRequest& request,
+                                    const std::string& actor,
+                                    Reply<v1::CloseFiscalYearResponse> reply) {
+  if (absl::Status invalid = ValidateCloseFiscalYear(request); !invalid.ok()) {
+    return reply(invalid);
+  }
+  if (request.validate_only()) {
+    return reply(absl::UnimplementedError(
+        "validate_only is not served by this version: list the open "
+        "reservations and read the budget report to check a close"));
+  }
+  LedgerStore* store = store_;
+  SubmitOnce<v1::CloseFiscalYearResponse>(
+      request.request_id(), RequestFingerprint("CloseFiscalYear", request),
+      [request, actor](LedgerBatch& batch, absl::Time now)
+          -> absl::StatusOr<v1::CloseFiscalYearResponse> {
+        Bookkeeper books(&batch, now, actor);
+        ASSIGN_OR_RETURN(std::vector<Transfer> made, books.CloseFiscalYear(request));
+        RETURN_IF_ERROR(batch.Write(books.TakeChanges()));
+        v1::CloseFiscalYearResponse response;
+        for (Transfer& transfer : made) {
+          *response.add_transfers() = std::move(transfer);
+        }
+        return response;
+      },
+      // The report reads what the close committed.
+      [store, request, reply = std::move(reply)](
+          absl::StatusOr<v1::CloseFiscalYearResponse> closed) {
+        if (closed.ok()) {
+          absl::StatusOr<v1::BudgetReport> report =
+              BuildBudgetReport(*store, request.program(), request.fiscal_year());
+          if (!report.ok()) {
+            return reply(report.status());
+          }
+          *closed->mutable_report() = *std::move(report);
+        }
+        reply(std::move(closed));
+      });
+}
+
+absl::StatusOr<v1::ListOpenReservationsResponse> LedgerService::ListOpenReservations(
+    const v1::ListOpenReservationsRequest& request) {
+  RETURN_IF_ERROR(ValidateProgramYear(request.program(), request.fiscal_year()));
+  ASSIGN_OR_RETURN(PageRequest page, ReadPageRequest(request, request.page_size(),
+                                                     request.page_token()));
+  ASSIGN_OR_RETURN(Page<Transfer> open, store_->ListOpenReservations(
+                                            request.program(), request.fiscal_year(), page));
+  v1::ListOpenReservationsResponse response;
+  for (Transfer& transfer : open.items) {
+    *response.add_transfers() = std::move(transfer);
+  }
+  response.set_next_page_token(NextPageToken(page, open.next));
+  return response;
+}
+
+absl::StatusOr<v1::BudgetReport> LedgerService::GetBudgetReport(
+    const v1::GetBudgetReportRequest& request) {
+  RETURN_IF_ERROR(ValidateProgramYear(request.program(), request.fiscal_year()));
+  return BuildBudgetReport(*store_, request.program(), request.fiscal_year());
 }
 
 absl::StatusOr<Account> LedgerService::GetAccount(

@@ -36,6 +36,9 @@ class LedgerService final {
   void CreateTransfers(const v1::CreateTransfersRequest& request,
                        const std::string& actor,
                        Reply<v1::CreateTransfersResponse> reply);
+  void CloseFiscalYear(const v1::CloseFiscalYearRequest& request,
+                       const std::string& actor,
+                       Reply<v1::CloseFiscalYearResponse> reply);
 
   absl::StatusOr<Account> GetAccount(const v1::GetAccountRequest& request);
   absl::StatusOr<v1::ListAccountsResponse> ListAccounts(
@@ -47,6 +50,10 @@ class LedgerService final {
       const v1::ListTransfersRequest& request);
   absl::StatusOr<v1::ListRejectedTransfersResponse> ListRejectedTransfers(
       const v1::ListRejectedTransfersRequest& request);
+  absl::StatusOr<v1::ListOpenReservationsResponse> ListOpenReservations(
+      const v1::ListOpenReservationsRequest& request);
+  absl::StatusOr<v1::BudgetReport> GetBudgetReport(
+      const v1::GetBudgetReportRequest& request);
   absl::StatusOr<v1::VerifyJournalResponse> VerifyJournal();
 
   // Applies what is queued and expires what has timed out by now.

@@ -55,6 +55,15 @@ struct BalanceChange {
 // A refused transfer, kept for auditors.
 using RejectedTransfer = v1::RejectedTransfer;
 
+// A programme's fiscal year, closed for good.
+struct FiscalYearClosure {
+  std::string program;
+  int32_t fiscal_year = 0;
+  absl::Time close_time;
+  std::string closed_by;
+  std::string reason;
+};
+
 class LedgerView {
  public:
   virtual ~LedgerView() = default;
@@ -69,9 +78,13 @@ class LedgerView {
   // Whether `program`'s fiscal year `year` is closed.
   virtual absl::StatusOr<bool> FiscalYearClosed(const std::string& program,
                                                 int32_t year) = 0;
-  // Whether `program` has an open PROGRAM_BUDGET account in `year`.
-  virtual absl::StatusOr<bool> ProgramBudgetExists(const std::string& program,
-                                                   int32_t year) = 0;
+  // `program`'s PROGRAM_BUDGET account of `year` (the open one first).
+  virtual absl::StatusOr<std::optional<Account>> ProgramBudget(
+      const std::string& program, int32_t year) = 0;
+  // Pending transfers still open (not yet expired by the journal) that touch
+  // an account of `program` in `year`, in journal order.
+  virtual absl::StatusOr<std::vector<Transfer>> OpenReservations(
+      const std::string& program, int32_t year) = 0;
   virtual absl::StatusOr<JournalHead> Head() = 0;
 };
 
@@ -84,8 +97,7 @@ struct LedgerChanges {
   std::vector<JournalEntry> journal;
   std::vector<BalanceChange> balances;
   std::vector<RejectedTransfer> rejected;
-  // `{program, year}` pairs closed.
-  std::vector<std::pair<std::string, int32_t>> closed_fiscal_years;
+  std::vector<FiscalYearClosure> closed_fiscal_years;
 
   bool empty() const {
     return accounts.empty() && transfers.empty() && journal.empty() &&

@@ -85,6 +85,23 @@ class LedgerStore {
   virtual absl::StatusOr<Page<RejectedTransfer>> ListRejectedTransfers(
       const RejectedQuery& query) = 0;
 
+  // What a budget report is made of.
+  virtual absl::StatusOr<std::optional<Account>> FindProgramBudget(
+      const std::string& program, int32_t year) = 0;
+  // Every transfer debiting or crediting the account, in journal order.
+  virtual absl::Status ForEachTransferOf(
+      const std::string& account_id,
+      const std::function<absl::Status(const Transfer&)>& visit) = 0;
+  // Refused attempts touching an account of `program` in `year`.
+  virtual absl::StatusOr<int64_t> CountRejected(const std::string& program,
+                                                int32_t year) = 0;
+  virtual absl::StatusOr<std::optional<FiscalYearClosure>> FindClosure(
+      const std::string& program, int32_t year) = 0;
+  // Open pending transfers on `program`'s accounts of `year`, paged by
+  // journal position.
+  virtual absl::StatusOr<Page<Transfer>> ListOpenReservations(
+      const std::string& program, int32_t year, const PageRequest& page) = 0;
+
   // Every journal entry in order, then every account, as of one moment:
   // what an audit recomputes and compares.
   virtual absl::Status ScanForAudit(

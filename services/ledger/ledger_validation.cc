@@ -1,5 +1,7 @@
 #include "services/ledger/ledger_validation.h"
 
+#include <tuple>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -241,6 +243,71 @@ absl::Status ValidateCreateAccounts(const v1::CreateAccountsRequest& request) {
     const std::string& id = request.accounts(i).id();
     if (!id.empty() && !ids.insert(id).second) {
       violations.Add(prefix + ".id", "repeats an earlier account's id");
+    }
+  }
+  return violations.ToStatus();
+}
+
+absl::Status ValidateProgramYear(absl::string_view program, int32_t year) {
+  FieldViolations violations;
+  if (!ProgramNameValid(program)) {
+    violations.Add("program", "required: `programs/{program}`");
+  }
+  if (year < 2000 || year > 2100) {
+    violations.Add("fiscal_year", "required: 2000 to 2100");
+  }
+  return violations.ToStatus();
+}
+
+absl::Status ValidateCloseFiscalYear(const v1::CloseFiscalYearRequest& request) {
+  FieldViolations violations;
+  violations.AddFrom(ValidateRequestId(request.request_id()));
+  violations.AddFrom(ValidateProgramYear(request.program(), request.fiscal_year()));
+  if (request.reason().empty() || CharacterCount(request.reason()) > 500) {
+    violations.Add("reason", "required, at most 500 characters");
+  }
+  absl::flat_hash_set<std::string> reservations;
+  for (int i = 0; i < request.reservation_dispositions_size() &&
+                  violations.all().size() < FieldViolations::kMaxReported;
+       ++i) {
+    const v1::ReservationDisposition& disposition = request.reservation_dispositions(i);
+    std::string prefix = absl::StrCat("reservation_dispositions[", i, "].");
+    if (!TransferNameValid(disposition.reservation())) {
+      violations.Add(prefix + "reservation", "required: `transfers/{id}`");
+    } else if (!reservations.insert(disposition.reservation()).second) {
+      violations.Add(prefix + "reservation", "named twice");
+    }
+    bool carry = disposition.action() == v1::RESERVATION_ACTION_CARRY_OVER;
+    if (disposition.action() == v1::RESERVATION_ACTION_UNSPECIFIED ||
+        !v1::ReservationAction_IsValid(disposition.action())) {
+      violations.Add(prefix + "action", "required: RELEASE or CARRY_OVER");
+    }
+    if (carry) {
+      if (!TransferIdValid(disposition.new_transfer_id())) {
+        violations.Add(prefix + "new_transfer_id", "required to carry over: a transfer id");
+      }
+      if (!AccountNameValid(disposition.new_debit_account())) {
+        violations.Add(prefix + "new_debit_account", "required to carry over: `accounts/{id}`");
+      }
+      if (!AccountNameValid(disposition.new_credit_account())) {
+        violations.Add(prefix + "new_credit_account", "required to carry over: `accounts/{id}`");
+      }
+    } else if (!disposition.new_transfer_id().empty() ||
+               !disposition.new_debit_account().empty() ||
+               !disposition.new_credit_account().empty()) {
+      violations.Add(prefix + "new_transfer_id", "only to carry over");
+    }
+  }
+  for (const auto& [field, amount, account_field, account] :
+       {std::tuple<const char*, int64_t, const char*, const std::string&>{
+            "carryover_amount", request.carryover_amount(), "carryover_account",
+            request.carryover_account()},
+        {"lapse_amount", request.lapse_amount(), "lapse_account",
+         request.lapse_account()}}) {
+    if (amount < 0 || amount > kMaxTransferAmount) {
+      violations.Add(field, "0 to 10^15 won");
+    } else if (amount > 0 && !AccountNameValid(account)) {
+      violations.Add(account_field, "required when the amount is above 0: `accounts/{id}`");
     }
   }
   return violations.ToStatus();

@@ -29,6 +29,11 @@ void ValidateNewAccount(const v1::Account& account, absl::string_view prefix,
 
 absl::Status ValidateCreateAccounts(const v1::CreateAccountsRequest& request);
 
+absl::Status ValidateCloseFiscalYear(const v1::CloseFiscalYearRequest& request);
+
+// A programme and fiscal year named in a request.
+absl::Status ValidateProgramYear(absl::string_view program, int32_t year);
+
 // The id in `accounts/{id}`; INVALID_ARGUMENT on `field` when malformed.
 absl::StatusOr<std::string> AccountIdFromRequest(absl::string_view name,
                                                  absl::string_view field);

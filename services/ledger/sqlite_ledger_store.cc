@@ -85,6 +85,9 @@ CREATE TABLE applied_requests (
 CREATE TABLE fiscal_years (
   program TEXT NOT NULL,
   fiscal_year INTEGER NOT NULL,
+  close_time_us INTEGER NOT NULL,
+  closed_by TEXT NOT NULL,
+  reason TEXT NOT NULL,
   PRIMARY KEY (program, fiscal_year)
 ) WITHOUT ROWID;
 )sql"},
@@ -138,6 +141,53 @@ int64_t Micros(const google::protobuf::Timestamp& timestamp) {
   return absl::ToUnixMicros(FromTimestamp(timestamp));
 }
 
+absl::StatusOr<std::optional<Account>> FindProgramBudgetIn(
+    SqliteDatabase& db, const std::string& program, int32_t year) {
+  ASSIGN_OR_RETURN(
+      SqliteStatement * query,
+      db.Prepare("SELECT body FROM accounts WHERE program = ? AND fiscal_year = ?"
+                 " AND kind = ? ORDER BY state LIMIT 1"));
+  absl::Cleanup reset = [query] { query->Reset(); };
+  query->Bind(1, program);
+  query->Bind(2, static_cast<int64_t>(year));
+  query->Bind(3, static_cast<int64_t>(v1::ACCOUNT_KIND_PROGRAM_BUDGET));
+  ASSIGN_OR_RETURN(bool found, query->Step());
+  if (!found) {
+    return std::nullopt;
+  }
+  ASSIGN_OR_RETURN(Account account, Parse<Account>(query->ColumnText(0), "account"));
+  return WithDerivedFields(std::move(account));
+}
+
+// Open pending transfers on `program`'s accounts of `year`, from journal
+// position `after`, at most `limit` (-1: all).
+absl::StatusOr<std::vector<Transfer>> OpenReservationsIn(SqliteDatabase& db,
+                                                         const std::string& program,
+                                                         int32_t year, int64_t after,
+                                                         int64_t limit) {
+  ASSIGN_OR_RETURN(
+      SqliteStatement * query,
+      db.Prepare("SELECT body FROM transfers t WHERE t.pending_state = 1"
+                 " AND t.sequence > ? AND EXISTS (SELECT 1 FROM accounts a"
+                 " WHERE a.id IN (t.debit_account, t.credit_account)"
+                 " AND a.program = ? AND a.fiscal_year = ?)"
+                 " ORDER BY t.sequence LIMIT ?"));
+  absl::Cleanup reset = [query] { query->Reset(); };
+  query->Bind(1, after);
+  query->Bind(2, program);
+  query->Bind(3, static_cast<int64_t>(year));
+  query->Bind(4, limit);
+  std::vector<Transfer> open;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, query->Step());
+    if (!row) {
+      return open;
+    }
+    ASSIGN_OR_RETURN(Transfer transfer, Parse<Transfer>(query->ColumnText(0), "transfer"));
+    open.push_back(std::move(transfer));
+  }
+}
+
 class SqliteLedgerBatch final : public LedgerBatch {
  public:
   SqliteLedgerBatch(std::unique_lock<std::mutex> lock, SqliteDatabase& db)
@@ -182,18 +232,14 @@ class SqliteLedgerBatch final : public LedgerBatch {
     return query->Step();
   }
 
-  absl::StatusOr<bool> ProgramBudgetExists(const std::string& program,
-                                           int32_t year) override {
-    ASSIGN_OR_RETURN(
-        SqliteStatement * query,
-        db_.Prepare("SELECT 1 FROM accounts WHERE program = ? AND fiscal_year = ?"
-                    " AND kind = ? AND state = ?"));
-    absl::Cleanup reset = [query] { query->Reset(); };
-    query->Bind(1, program);
-    query->Bind(2, static_cast<int64_t>(year));
-    query->Bind(3, static_cast<int64_t>(v1::ACCOUNT_KIND_PROGRAM_BUDGET));
-    query->Bind(4, static_cast<int64_t>(v1::ACCOUNT_STATE_OPEN));
-    return query->Step();
+  absl::StatusOr<std::optional<Account>> ProgramBudget(const std::string& program,
+                                                       int32_t year) override {
+    return FindProgramBudgetIn(db_, program, year);
+  }
+
+  absl::StatusOr<std::vector<Transfer>> OpenReservations(const std::string& program,
+                                                         int32_t year) override {
+    return OpenReservationsIn(db_, program, year, 0, -1);
   }
 
   absl::StatusOr<JournalHead> Head() override {
@@ -254,12 +300,16 @@ class SqliteLedgerBatch final : public LedgerBatch {
             s.BindBlob(6, rejected.SerializeAsString());
           }));
     }
-    for (const auto& [program, year] : changes.closed_fiscal_years) {
+    for (const FiscalYearClosure& closure : changes.closed_fiscal_years) {
       RETURN_IF_ERROR(Run(
-          "INSERT INTO fiscal_years(program, fiscal_year) VALUES (?, ?)",
+          "INSERT INTO fiscal_years(program, fiscal_year, close_time_us,"
+          " closed_by, reason) VALUES (?, ?, ?, ?, ?)",
           [&](SqliteStatement& s) {
-            s.Bind(1, program);
-            s.Bind(2, static_cast<int64_t>(year));
+            s.Bind(1, closure.program);
+            s.Bind(2, static_cast<int64_t>(closure.fiscal_year));
+            s.Bind(3, absl::ToUnixMicros(closure.close_time));
+            s.Bind(4, closure.closed_by);
+            s.Bind(5, closure.reason);
           }));
     }
     return absl::OkStatus();
@@ -611,6 +661,86 @@ absl::StatusOr<Page<RejectedTransfer>> SqliteLedgerStore::ListRejectedTransfers(
         return PagedRow<RejectedTransfer>{std::move(rejected),
                                           {absl::StrCat(sequence)}};
       });
+}
+
+absl::StatusOr<std::optional<Account>> SqliteLedgerStore::FindProgramBudget(
+    const std::string& program, int32_t year) {
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  return FindProgramBudgetIn(*reader_, program, year);
+}
+
+absl::Status SqliteLedgerStore::ForEachTransferOf(
+    const std::string& account_id,
+    const std::function<absl::Status(const Transfer&)>& visit) {
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement * query,
+                   reader_->Prepare("SELECT body FROM transfers WHERE"
+                                    " debit_account = ?1 OR credit_account = ?1"
+                                    " ORDER BY sequence"));
+  absl::Cleanup reset = [query] { query->Reset(); };
+  query->Bind(1, account_id);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, query->Step());
+    if (!row) {
+      return absl::OkStatus();
+    }
+    ASSIGN_OR_RETURN(Transfer transfer, Parse<Transfer>(query->ColumnText(0), "transfer"));
+    RETURN_IF_ERROR(visit(transfer));
+  }
+}
+
+absl::StatusOr<int64_t> SqliteLedgerStore::CountRejected(const std::string& program,
+                                                         int32_t year) {
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  ASSIGN_OR_RETURN(
+      SqliteStatement * query,
+      reader_->Prepare("SELECT COUNT(*) FROM rejected_transfers r WHERE EXISTS"
+                       " (SELECT 1 FROM accounts a WHERE a.id IN"
+                       " (r.debit_account, r.credit_account) AND a.program = ?"
+                       " AND a.fiscal_year = ?)"));
+  absl::Cleanup reset = [query] { query->Reset(); };
+  query->Bind(1, program);
+  query->Bind(2, static_cast<int64_t>(year));
+  ASSIGN_OR_RETURN(bool row, query->Step());
+  return row ? query->ColumnInt(0) : 0;
+}
+
+absl::StatusOr<std::optional<FiscalYearClosure>> SqliteLedgerStore::FindClosure(
+    const std::string& program, int32_t year) {
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement * query,
+                   reader_->Prepare("SELECT close_time_us, closed_by, reason FROM"
+                                    " fiscal_years WHERE program = ? AND"
+                                    " fiscal_year = ?"));
+  absl::Cleanup reset = [query] { query->Reset(); };
+  query->Bind(1, program);
+  query->Bind(2, static_cast<int64_t>(year));
+  ASSIGN_OR_RETURN(bool found, query->Step());
+  if (!found) {
+    return std::nullopt;
+  }
+  return FiscalYearClosure{program, year, absl::FromUnixMicros(query->ColumnInt(0)),
+                           query->ColumnText(1), query->ColumnText(2)};
+}
+
+absl::StatusOr<Page<Transfer>> SqliteLedgerStore::ListOpenReservations(
+    const std::string& program, int32_t year, const PageRequest& page) {
+  int64_t after = 0;
+  if (!page.after.empty() && !absl::SimpleAtoi(page.after[0], &after)) {
+    return absl::InvalidArgumentError("page_token: malformed");
+  }
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  ASSIGN_OR_RETURN(std::vector<Transfer> open,
+                   OpenReservationsIn(*reader_, program, year, after, page.size + 1));
+  Page<Transfer> result;
+  for (Transfer& transfer : open) {
+    if (static_cast<int>(result.items.size()) == page.size) {
+      result.next = {absl::StrCat(result.items.back().journal_sequence())};
+      break;
+    }
+    result.items.push_back(std::move(transfer));
+  }
+  return result;
 }
 
 absl::Status SqliteLedgerStore::ScanForAudit(

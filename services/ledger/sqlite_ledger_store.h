@@ -34,6 +34,17 @@ class SqliteLedgerStore final : public LedgerStore {
       const BalanceQuery& query) override;
   absl::StatusOr<Page<RejectedTransfer>> ListRejectedTransfers(
       const RejectedQuery& query) override;
+  absl::StatusOr<std::optional<Account>> FindProgramBudget(
+      const std::string& program, int32_t year) override;
+  absl::Status ForEachTransferOf(
+      const std::string& account_id,
+      const std::function<absl::Status(const Transfer&)>& visit) override;
+  absl::StatusOr<int64_t> CountRejected(const std::string& program,
+                                        int32_t year) override;
+  absl::StatusOr<std::optional<FiscalYearClosure>> FindClosure(
+      const std::string& program, int32_t year) override;
+  absl::StatusOr<Page<Transfer>> ListOpenReservations(
+      const std::string& program, int32_t year, const PageRequest& page) override;
   absl::Status ScanForAudit(
       const std::function<absl::Status(const JournalEntry&)>& on_entry,
       const std::function<absl::Status(const Account&)>& on_account) override;

@@ -34,12 +34,13 @@ class LedgerFixture : public ::testing::Test {
   }
 
   grpc::Status Open(const std::string& id, v1::AccountKind kind,
-                    v1::BalanceLimit limit, const std::string& firm = "") {
+                    v1::BalanceLimit limit, const std::string& firm = "",
+                    int32_t year = 2026) {
     v1::CreateAccountRequest request;
     v1::Account* account = request.mutable_account();
     account->set_id(id);
     account->set_kind(kind);
-    account->set_fiscal_year(2026);
+    account->set_fiscal_year(year);
     if (kind != v1::ACCOUNT_KIND_APPROPRIATION_SOURCE) {
       account->set_program("programs/voucher");
     }

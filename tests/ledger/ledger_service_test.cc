@@ -245,15 +245,5 @@ TEST_F(LedgerServiceTest, AccountsOpenOnceAndCloseOnlyWhenSettled) {
   EXPECT_TRUE(Verify().ok());
 }
 
-TEST_F(LedgerServiceTest, FiscalYearCloseIsSaidToBeMissingNotFaked) {
-  v1::GetBudgetReportRequest request;
-  request.set_program("programs/voucher");
-  request.set_fiscal_year(2026);
-  v1::BudgetReport report;
-  grpc::Status status = stub_->GetBudgetReport(Context().get(), request, &report);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_FALSE(status.error_message().empty());
-}
-
 }  // namespace
 }  // namespace kexport::ledger

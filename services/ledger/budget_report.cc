@@ -1,0 +1,139 @@
+#include "services/ledger/budget_report.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "common/dates.h"
+#include "common/errors.h"
+#include "common/macros.h"
+#include "services/ledger/ledger_names.h"
+
+namespace kexport::ledger {
+namespace {
+
+// Sums the budget account's posted movements into the report's categories.
+class BudgetTally final {
+ public:
+  BudgetTally(const Account& budget, v1::BudgetReport& report)
+      : budget_(budget.name()), report_(report) {}
+
+  absl::Status Add(const Transfer& transfer, LedgerStore& store) {
+    const bool debits_budget = transfer.debit_account() == budget_;
+    switch (transfer.mode()) {
+      case v1::TRANSFER_MODE_PENDING:
+        pending_[transfer.id()] = transfer.amount();
+        if (transfer.pending_state() == v1::PENDING_STATE_EXPIRED && debits_budget) {
+          Add(&released_, transfer.amount());
+        }
+        return absl::OkStatus();
+      case v1::TRANSFER_MODE_VOID_PENDING:
+        if (debits_budget) {
+          Add(&released_,
+              pending_[TransferIdFromName(transfer.pending_transfer())]);
+        }
+        return absl::OkStatus();
+      case v1::TRANSFER_MODE_POST_PENDING:
+        if (debits_budget) {
+          Add(&released_,
+              pending_[TransferIdFromName(transfer.pending_transfer())] -
+                  transfer.amount());
+        }
+        break;
+      default:
+        break;
+    }
+    // Posted money: a single-phase transfer or the posted part of a pending.
+    if (transfer.code() != v1::TRANSFER_CODE_CORRECTION) {
+      Add(Category(transfer.code(), debits_budget), transfer.amount());
+      return absl::OkStatus();
+    }
+    ASSIGN_OR_RETURN(std::optional<Transfer> corrected,
+                     store.GetTransfer(TransferIdFromName(transfer.corrected_transfer())));
+    if (!corrected || (corrected->debit_account() != budget_ &&
+                       corrected->credit_account() != budget_)) {
+      Add(Category(transfer.code(), debits_budget), transfer.amount());
+      return absl::OkStatus();
+    }
+    const bool corrected_debited = corrected->debit_account() == budget_;
+    int64_t amount = corrected_debited == debits_budget ? transfer.amount()
+                                                        : -transfer.amount();
+    Add(Category(corrected->code(), corrected_debited), amount);
+    return absl::OkStatus();
+  }
+
+  // Writes the sums into the report.
+  void Fill() {
+    report_.set_appropriated(appropriated_);
+    report_.set_carried_in(carried_in_);
+    report_.set_budget_available(appropriated_ + carried_in_);
+    report_.set_disbursed(disbursed_);
+    report_.set_carried_over(carried_over_);
+    report_.set_lapsed(lapsed_);
+    report_.set_released(released_);
+  }
+
+ private:
+  // Where posted money moving in this direction with this code is counted.
+  int64_t* Category(v1::TransferCode code, bool debits_budget) {
+    if (code == v1::TRANSFER_CODE_CARRYOVER) {
+      return debits_budget ? &carried_over_ : &carried_in_;
+    }
+    if (!debits_budget) {
+      return &appropriated_;
+    }
+    return code == v1::TRANSFER_CODE_LAPSE ? &lapsed_ : &disbursed_;
+  }
+
+  static void Add(int64_t* field, int64_t amount) { *field += amount; }
+
+  const std::string budget_;
+  v1::BudgetReport& report_;
+  int64_t appropriated_ = 0;
+  int64_t carried_in_ = 0;
+  int64_t disbursed_ = 0;
+  int64_t carried_over_ = 0;
+  int64_t lapsed_ = 0;
+  int64_t released_ = 0;
+  // Pending transfers seen so far: id -> amount held.
+  absl::flat_hash_map<std::string, int64_t> pending_;
+};
+
+}  // namespace
+
+absl::StatusOr<v1::BudgetReport> BuildBudgetReport(LedgerStore& store,
+                                                   const std::string& program,
+                                                   int32_t year) {
+  ASSIGN_OR_RETURN(std::optional<Account> budget, store.FindProgramBudget(program, year));
+  if (!budget) {
+    return NotFoundError("PROGRAM_BUDGET_NOT_FOUND",
+                         absl::StrCat(program, " has no budget account for ", year));
+  }
+  v1::BudgetReport report;
+  report.set_program(program);
+  report.set_fiscal_year(year);
+  report.set_budget_account(budget->name());
+  BudgetTally tally(*budget, report);
+  RETURN_IF_ERROR(store.ForEachTransferOf(
+      budget->id(), [&](const Transfer& transfer) { return tally.Add(transfer, store); }));
+  tally.Fill();
+  report.set_reserved(budget->debits_pending());
+  report.set_remaining(report.budget_available() - report.reserved() -
+                       report.disbursed() - report.carried_over() - report.lapsed());
+  report.set_execution_rate_bp(
+      report.budget_available() > 0
+          ? report.disbursed() * 10000 / report.budget_available()
+          : 0);
+  ASSIGN_OR_RETURN(int64_t rejected, store.CountRejected(program, year));
+  report.set_rejected_attempts(rejected);
+  ASSIGN_OR_RETURN(std::optional<FiscalYearClosure> closure,
+                   store.FindClosure(program, year));
+  report.set_fiscal_year_state(closure ? v1::FISCAL_YEAR_STATE_CLOSED
+                                       : v1::FISCAL_YEAR_STATE_OPEN);
+  if (closure) {
+    *report.mutable_close_time() = ToTimestamp(closure->close_time);
+    report.set_closed_by(closure->closed_by);
+    report.set_close_reason(closure->reason);
+  }
+  return report;
+}
+
+}  // namespace kexport::ledger
