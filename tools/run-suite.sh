@@ -4,7 +4,8 @@
 # directory, loads the demo firms once, and stops everything on Ctrl-C.
 #
 # Settings (environment): KEXPORT_DATA_DIR (default ./data),
-# KEXPORT_REDIS_PORT (6380), KEXPORT_REGISTRY_PORT (50051).
+# KEXPORT_REDIS_PORT (6380), KEXPORT_REGISTRY_PORT (50051),
+# KEXPORT_LEDGER_PORT (50054).
 #
 # Redis gets its own instance without persistence, on 6380 so that it does
 # not meet the system Redis Debian starts on 6379.
@@ -17,6 +18,7 @@ bash tools/build.sh
 data_dir=${KEXPORT_DATA_DIR:-$root/data}
 redis_port=${KEXPORT_REDIS_PORT:-6380}
 registry_port=${KEXPORT_REGISTRY_PORT:-50051}
+ledger_port=${KEXPORT_LEDGER_PORT:-50054}
 mkdir -p "$data_dir"
 
 pids=()
@@ -29,10 +31,11 @@ stop() {
 trap stop INT TERM EXIT
 
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in "$redis_port" "$registry_port"; do
+for port in "$redis_port" "$registry_port" "$ledger_port"; do
   if port_taken "$port"; then
     echo "run-suite: port $port is in use; stop what uses it or choose" \
-      "another with KEXPORT_REDIS_PORT / KEXPORT_REGISTRY_PORT" >&2
+      "another with KEXPORT_REDIS_PORT, KEXPORT_REGISTRY_PORT or" \
+      "KEXPORT_LEDGER_PORT" >&2
     exit 1
   fi
 done
@@ -44,14 +47,18 @@ pids+=($!)
 build/services/registry/kexport-registry --port="$registry_port" \
   --data_dir="$data_dir" --redis_addr="127.0.0.1:$redis_port" &
 pids+=($!)
+build/services/ledger/kexport-ledger --port="$ledger_port" --data_dir="$data_dir" &
+pids+=($!)
 
 # Ready when each service answers through gRPC health.
-for _ in $(seq 100); do
-  if tools/kexport-call --addr "localhost:$registry_port" --timeout 1 \
-       grpc.health.v1.Health/Check '{}' >/dev/null 2>&1; then
-    break
-  fi
-  sleep 0.1
+for port in "$registry_port" "$ledger_port"; do
+  for _ in $(seq 100); do
+    if tools/kexport-call --addr "localhost:$port" --timeout 1 \
+         grpc.health.v1.Health/Check '{}' >/dev/null 2>&1; then
+      break
+    fi
+    sleep 0.1
+  done
 done
 
 if [[ ! -f "$data_dir/.demo-loaded" ]]; then
@@ -62,9 +69,14 @@ if [[ ! -f "$data_dir/.demo-loaded" ]]; then
     tools/kexport-call --addr "localhost:$registry_port" --actor demo-loader \
       kexport.registry.v1.FirmRegistry/RecordExports "$request" >/dev/null
   done < tools/demo/exports.jsonl
+  tools/kexport-call --addr "localhost:$ledger_port" --actor demo-loader \
+    kexport.ledger.v1.Ledger/CreateAccounts "$(cat tools/demo/ledger-accounts.json)" >/dev/null
+  tools/kexport-call --addr "localhost:$ledger_port" --actor demo-loader \
+    kexport.ledger.v1.Ledger/CreateTransfers "$(cat tools/demo/ledger-transfers.json)" >/dev/null
   touch "$data_dir/.demo-loaded"
 fi
 
-echo "run-suite: registry on localhost:$registry_port, Redis on $redis_port;" \
-  "data in $data_dir. Ctrl-C stops." >&2
+echo "run-suite: registry on localhost:$registry_port, ledger on" \
+  "localhost:$ledger_port, Redis on $redis_port; data in $data_dir." \
+  "Ctrl-C stops." >&2
 wait -n "${pids[@]}"
