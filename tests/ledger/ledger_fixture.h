@@ -8,6 +8,7 @@
 
 #include "gtest/gtest.h"
 #include "kexport/ledger/v1/ledger.grpc.pb.h"
+#include "tests/ledger/transfer_builder.h"
 #include "tests/support/service_process.h"
 
 namespace kexport::ledger {
@@ -72,14 +73,7 @@ class LedgerFixture : public ::testing::Test {
   static v1::Transfer Move(const std::string& id, const std::string& debit,
                            const std::string& credit, int64_t amount,
                            v1::TransferCode code, v1::TransferMode mode) {
-    v1::Transfer transfer;
-    transfer.set_id(id);
-    transfer.set_debit_account("accounts/" + debit);
-    transfer.set_credit_account("accounts/" + credit);
-    transfer.set_amount(amount);
-    transfer.set_code(code);
-    transfer.set_mode(mode);
-    return transfer;
+    return testing::Move(id, debit, credit, amount, code, mode);
   }
 
   grpc::Status Transfer(const std::vector<v1::Transfer>& transfers,

@@ -14,6 +14,7 @@
 #include "services/ledger/ledger_service.h"
 #include "services/ledger/sqlite_ledger_store.h"
 #include "tests/ledger/reference_ledger.h"
+#include "tests/ledger/transfer_builder.h"
 #include "tests/support/child_process.h"
 
 namespace kexport::ledger {
@@ -21,6 +22,7 @@ namespace {
 
 using testing::ModelAccount;
 using testing::Prediction;
+using testing::Move;
 using testing::ReferenceLedger;
 
 constexpr int kOperations = 2500;
@@ -137,19 +139,6 @@ class Workload {
   std::mt19937_64 random_;
   int next_id_ = 0;
 };
-
-v1::Transfer Move(const std::string& id, const std::string& debit,
-                  const std::string& credit, int64_t amount, v1::TransferCode code,
-                  v1::TransferMode mode) {
-  v1::Transfer transfer;
-  transfer.set_id(id);
-  transfer.set_debit_account("accounts/" + debit);
-  transfer.set_credit_account("accounts/" + credit);
-  transfer.set_amount(amount);
-  transfer.set_code(code);
-  transfer.set_mode(mode);
-  return transfer;
-}
 
 TEST_F(LedgerModelTest, RandomWorkloadMatchesTheReferenceModel) {
   const uint64_t seed = Seed();
