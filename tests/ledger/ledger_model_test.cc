@@ -170,6 +170,7 @@ TEST_F(LedgerModelTest, RandomWorkloadMatchesTheReferenceModel) {
     OpenAccount(caps_a.back(), v1::ACCOUNT_KIND_FIRM_CAP_CONTROL, 2026, "programs/a",
                 BALANCE_LIMIT_DEBITS_MUST_NOT_EXCEED_CREDITS, brn);
   }
+  OpenAccount("lapse-b", v1::ACCOUNT_KIND_LAPSE, 2026, "programs/b", BALANCE_LIMIT_NONE);
   for (int i = 0; i < 3; ++i) {
     firms_b.push_back(absl::StrCat("firm-b", i));
     OpenAccount(firms_b.back(), v1::ACCOUNT_KIND_FIRM_COMMITMENT, 2026, "programs/b",
@@ -180,6 +181,25 @@ TEST_F(LedgerModelTest, RandomWorkloadMatchesTheReferenceModel) {
   std::vector<std::string> pendings;  // ids of PENDING transfers sent
   int created = 0, refused = 0;
   for (int step = 0; step < kOperations; ++step) {
+    if (step == kOperations / 2) {
+      // Programme b closes its year half way: what remains lapses, and its
+      // accounts take nothing more.
+      auto budget = store_->GetAccount("budget-b");
+      ASSERT_TRUE(budget.ok() && budget->has_value());
+      v1::CloseFiscalYearRequest close;
+      close.set_program("programs/b");
+      close.set_fiscal_year(2026);
+      close.set_lapse_account("accounts/lapse-b");
+      close.set_lapse_amount((*budget)->available());
+      close.set_reason("mid-run close");
+      close.set_request_id("close-b");
+      absl::StatusOr<v1::CloseFiscalYearResponse> closed =
+          Call<v1::CloseFiscalYearResponse>(&LedgerService::CloseFiscalYear, close);
+      ASSERT_TRUE(closed.ok()) << closed.status() << " seed " << seed;
+      ASSERT_EQ(closed->report().remaining(), 0);
+      model_.CloseYear("programs/b", 2026, "accounts/budget-b", "accounts/lapse-b",
+                       (*budget)->available());
+    }
     if (work.Chance(10)) {
       now_us_ += work.Uniform(0, 3) * 1'000'000 + work.Uniform(0, 999'999);
     }

@@ -33,6 +33,23 @@ bool ReferenceLedger::Close(const std::string& name) {
   return true;
 }
 
+void ReferenceLedger::CloseYear(const std::string& program, int32_t year,
+                                const std::string& budget,
+                                const std::string& lapse_account, int64_t lapse) {
+  accounts_.at(budget).debits_posted += lapse;
+  accounts_.at(lapse_account).credits_posted += lapse;
+  closed_years_.insert({program, year});
+}
+
+std::optional<Prediction> ReferenceLedger::Unusable(const ModelAccount& account) const {
+  if (account.closed) return Prediction{v1::TRANSFER_RESULT_ACCOUNT_CLOSED, account.name};
+  if (!account.program.empty() &&
+      closed_years_.count({account.program, account.fiscal_year}) > 0) {
+    return Prediction{v1::TRANSFER_RESULT_FISCAL_YEAR_CLOSED, account.name};
+  }
+  return std::nullopt;
+}
+
 void ReferenceLedger::ExpireDue(absl::Time now) {
   for (auto& [id, transfer] : transfers_) {
     if (transfer.state == v1::PENDING_STATE_PENDING && transfer.expire <= now) {
@@ -90,8 +107,8 @@ Prediction ReferenceLedger::ApplyOne(const v1::Transfer& sent, absl::Time now) {
     if (credit == accounts_.end()) return {v1::TRANSFER_RESULT_ACCOUNT_NOT_FOUND, sent.credit_account()};
     ModelAccount& d = debit->second;
     ModelAccount& c = credit->second;
-    if (d.closed) return {v1::TRANSFER_RESULT_ACCOUNT_CLOSED, d.name};
-    if (c.closed) return {v1::TRANSFER_RESULT_ACCOUNT_CLOSED, c.name};
+    if (auto unusable = Unusable(d)) return *unusable;
+    if (auto unusable = Unusable(c)) return *unusable;
     int step = sent.code() == v1::TRANSFER_CODE_CARRYOVER ? 1 : 0;
     if (c.fiscal_year != d.fiscal_year + step) return {v1::TRANSFER_RESULT_FISCAL_YEAR_MISMATCH};
     if (!d.program.empty() && !c.program.empty() && d.program != c.program)
@@ -137,6 +154,8 @@ Prediction ReferenceLedger::ApplyOne(const v1::Transfer& sent, absl::Time now) {
   }
   ModelAccount& d = accounts_[p.debit_account()];
   ModelAccount& c = accounts_[p.credit_account()];
+  if (auto unusable = Unusable(d)) return *unusable;
+  if (auto unusable = Unusable(c)) return *unusable;
   d.debits_pending -= p.amount();
   c.credits_pending -= p.amount();
   if (post) {

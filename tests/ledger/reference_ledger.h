@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,18 +51,26 @@ class ReferenceLedger {
                                 absl::Time now);
   // Takes the expiry times the ledger stamped on created pending transfers.
   void Learn(const v1::CreateTransfersResponse& response);
-  // OK, or why a close must fail (the reason in FAILED_PRECONDITION).
+  // True when the account may close (no pending amounts, not closed yet).
   bool Close(const std::string& name);
+  // Closes a programme's year with nothing open: `lapse` won move from the
+  // budget to the lapse account, and the year's accounts take no more.
+  void CloseYear(const std::string& program, int32_t year,
+                 const std::string& budget, const std::string& lapse_account,
+                 int64_t lapse);
 
   const std::map<std::string, ModelAccount>& accounts() const { return accounts_; }
   const std::map<std::string, ModelTransfer>& transfers() const { return transfers_; }
 
  private:
   Prediction ApplyOne(const v1::Transfer& sent, absl::Time now);
+  // ACCOUNT_CLOSED or FISCAL_YEAR_CLOSED when `account` takes no transfer.
+  std::optional<Prediction> Unusable(const ModelAccount& account) const;
   Prediction CompareExisting(const ModelTransfer& stored, const v1::Transfer& sent) const;
 
   std::map<std::string, ModelAccount> accounts_;
   std::map<std::string, ModelTransfer> transfers_;
+  std::set<std::pair<std::string, int32_t>> closed_years_;
 };
 
 }  // namespace kexport::ledger::testing
