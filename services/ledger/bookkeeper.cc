@@ -5,6 +5,7 @@
 #include "absl/random/random.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/container/flat_hash_map.h"
@@ -13,6 +14,7 @@
 #include "common/macros.h"
 #include "common/money.h"
 #include "common/proto_bytes.h"
+#include "common/sha256.h"
 #include "services/ledger/journal.h"
 #include "services/ledger/ledger_names.h"
 
@@ -24,6 +26,25 @@ using v1::TransferResult;
 bool Resolves(const Transfer& transfer) {
   return transfer.mode() == v1::TRANSFER_MODE_POST_PENDING ||
          transfer.mode() == v1::TRANSFER_MODE_VOID_PENDING;
+}
+
+// What a client may set on a transfer; everything else is the ledger's.
+Transfer ClientFields(const Transfer& sent) {
+  Transfer transfer;
+  transfer.set_id(sent.id());
+  transfer.set_debit_account(sent.debit_account());
+  transfer.set_credit_account(sent.credit_account());
+  transfer.set_amount(sent.amount());
+  transfer.set_code(sent.code());
+  transfer.set_reference(sent.reference());
+  transfer.set_mode(sent.mode());
+  transfer.set_linked(sent.linked());
+  transfer.set_pending_transfer(sent.pending_transfer());
+  if (sent.has_timeout()) {
+    *transfer.mutable_timeout() = sent.timeout();
+  }
+  transfer.set_corrected_transfer(sent.corrected_transfer());
+  return transfer;
 }
 
 std::string GeneratedAccountId() {
@@ -212,7 +233,7 @@ absl::Status Bookkeeper::ExpireDue() {
   ASSIGN_OR_RETURN(std::vector<Transfer> due, view_->DuePendingTransfers(now_));
   for (const Transfer& stale : due) {
     ASSIGN_OR_RETURN(Transfer * pending, LoadTransfer(stale.id()));
-    if (pending != nullptr &&
+    if (pending != nullptr && pending->mode() == v1::TRANSFER_MODE_PENDING &&
         pending->pending_state() == v1::PENDING_STATE_PENDING) {
       RETURN_IF_ERROR(Expire(*pending));
     }
@@ -334,7 +355,7 @@ absl::StatusOr<Bookkeeper::Outcome> Bookkeeper::ApplyNew(const Transfer& sent,
   }
 
   ASSIGN_OR_RETURN(JournalHead * head, LoadHead());
-  created = sent;
+  created = ClientFields(sent);
   created.set_name(TransferName(sent.id()));
   created.set_actor(actor_);
   created.set_journal_sequence(head->sequence + 1);
@@ -415,7 +436,7 @@ absl::StatusOr<Bookkeeper::Outcome> Bookkeeper::ApplyResolution(
   }
 
   ASSIGN_OR_RETURN(JournalHead * head, LoadHead());
-  created = sent;
+  created = ClientFields(sent);
   created.set_name(TransferName(sent.id()));
   created.set_debit_account(pending->debit_account());
   created.set_credit_account(pending->credit_account());
@@ -465,7 +486,7 @@ absl::StatusOr<v1::CreateTransfersResponse> Bookkeeper::CreateTransfers(
       return;
     }
     RejectedTransfer rejected;
-    *rejected.mutable_transfer() = request.transfers(index);
+    *rejected.mutable_transfer() = ClientFields(request.transfers(index));
     rejected.set_result(outcome.result);
     rejected.set_account(outcome.account);
     rejected.set_available(outcome.available);
@@ -550,6 +571,13 @@ absl::StatusOr<v1::CreateTransfersResponse> Bookkeeper::CreateTransfers(
     }
     first = last + 1;
   }
+  // A transfer created and then resolved in the same request is answered as
+  // it is stored at the end.
+  for (v1::TransferOutcome& outcome : *response.mutable_results()) {
+    if (outcome.result() == v1::TRANSFER_RESULT_CREATED) {
+      *outcome.mutable_transfer() = *transfers_[outcome.id()];
+    }
+  }
   return response;
 }
 
@@ -602,12 +630,13 @@ absl::StatusOr<v1::CreateAccountsResponse> Bookkeeper::CreateAccounts(
     account.set_etag("0");
     account.set_created_by(actor_);
     *account.mutable_create_time() = ToTimestamp(NextEntryTime(*head, now_));
+    *account.mutable_update_time() = account.create_time();
     auto& slot = accounts_[id];
     slot = std::move(account);
     Modify(*slot);
+    // Opening moves no money: no balance-history row.
     RETURN_IF_ERROR(Journal(JournalEntry::Kind::kAccountOpened,
-                            DeterministicBytes(*slot), {&*slot}, "",
-                            /*expiry=*/false));
+                            DeterministicBytes(*slot), {}, "", /*expiry=*/false));
     outcome->set_result(v1::ACCOUNT_RESULT_CREATED);
     *outcome->mutable_account() = WithDerivedFields(*slot);
   }
@@ -640,10 +669,29 @@ absl::StatusOr<Account> Bookkeeper::CloseAccount(
   account->set_close_reason(request.reason());
   account->set_closed_by(actor_);
   *account->mutable_close_time() = ToTimestamp(NextEntryTime(*head, now_));
+  *account->mutable_update_time() = account->close_time();
   RETURN_IF_ERROR(Journal(JournalEntry::Kind::kAccountClosed,
-                          DeterministicBytes(*account), {account}, "",
-                          /*expiry=*/false));
+                          DeterministicBytes(*account), {}, "", /*expiry=*/false));
   return WithDerivedFields(*account);
+}
+
+absl::Status Bookkeeper::CheckCloseTarget(const std::string& name,
+                                          const std::string& program, int32_t year,
+                                          std::vector<v1::AccountKind> kinds) {
+  ASSIGN_OR_RETURN(Account * account, LoadAccount(name));
+  if (account == nullptr) {
+    return FailedPreconditionError("CLOSE_ACCOUNT_NOT_FOUND",
+                                   absl::StrCat(name, " does not exist"));
+  }
+  bool kind_ok = kinds.empty() ||
+                 std::find(kinds.begin(), kinds.end(), account->kind()) != kinds.end();
+  if (account->program() != program || account->fiscal_year() != year || !kind_ok) {
+    return FailedPreconditionError(
+        "CLOSE_ACCOUNT_MISMATCH",
+        absl::StrCat(name, " must be ", kinds.empty() ? "an" : "the right kind of",
+                     " account of ", program, " in ", year));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Bookkeeper::CreateCloseTransfers(
@@ -714,8 +762,11 @@ absl::StatusOr<std::vector<Transfer>> Bookkeeper::CloseFiscalYear(
                                    ", ")));
   }
 
-  std::string prefix = absl::StrCat(
-      "fyclose-", program.substr(sizeof("programs/") - 1), "-", year, "-");
+  // Ids the ledger owns (clients may not use `fyclose-`), short whatever
+  // the programme's name: a hash of it.
+  std::string prefix =
+      absl::StrCat(kFiscalYearClosePrefix, year, "-",
+                   absl::BytesToHexString(Sha256(program)).substr(0, 16), "-");
   std::vector<Transfer> made;
   v1::CreateTransfersRequest dispose;
   dispose.set_request_id(prefix + "dispose");
@@ -731,6 +782,10 @@ absl::StatusOr<std::vector<Transfer>> Bookkeeper::CloseFiscalYear(
     release.set_reference(year_name);
     if (disposition.action() != v1::RESERVATION_ACTION_CARRY_OVER) {
       continue;
+    }
+    for (const std::string& name :
+         {disposition.new_debit_account(), disposition.new_credit_account()}) {
+      RETURN_IF_ERROR(CheckCloseTarget(name, program, year + 1, {}));
     }
     if (held.debit_account() == budget_record->name()) {
       v1::Transfer& carry = *dispose.add_transfers();
@@ -764,6 +819,15 @@ absl::StatusOr<std::vector<Transfer>> Bookkeeper::CloseFiscalYear(
         "REMAINING_MISMATCH",
         absl::StrCat("carryover_amount + lapse_amount must be the ", remaining,
                      " won remaining once the reservations are disposed of"));
+  }
+  if (request.carryover_amount() > 0) {
+    RETURN_IF_ERROR(CheckCloseTarget(
+        request.carryover_account(), program, year + 1,
+        {v1::ACCOUNT_KIND_PROGRAM_BUDGET, v1::ACCOUNT_KIND_CARRYOVER}));
+  }
+  if (request.lapse_amount() > 0) {
+    RETURN_IF_ERROR(CheckCloseTarget(request.lapse_account(), program, year,
+                                     {v1::ACCOUNT_KIND_LAPSE}));
   }
   v1::CreateTransfersRequest settle;
   settle.set_request_id(prefix + "settle");

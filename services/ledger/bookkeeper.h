@@ -83,6 +83,10 @@ class Bookkeeper final {
   // Checks an account may take part in a transfer now.
   absl::StatusOr<std::optional<Outcome>> CheckUsable(const Account& account);
   absl::Status Expire(Transfer& pending);
+  // FAILED_PRECONDITION unless `name` is an account of `program` in `year`
+  // of one of `kinds` (any kind when empty).
+  absl::Status CheckCloseTarget(const std::string& name, const std::string& program,
+                                int32_t year, std::vector<v1::AccountKind> kinds);
   // Creates year-close transfers; FAILED_PRECONDITION naming the first one
   // that cannot be made.
   absl::Status CreateCloseTransfers(const v1::CreateTransfersRequest& request,

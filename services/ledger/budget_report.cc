@@ -1,6 +1,7 @@
 #include "services/ledger/budget_report.h"
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
 #include "common/errors.h"
@@ -21,8 +22,11 @@ class BudgetTally final {
     switch (transfer.mode()) {
       case v1::TRANSFER_MODE_PENDING:
         pending_[transfer.id()] = transfer.amount();
-        if (transfer.pending_state() == v1::PENDING_STATE_EXPIRED && debits_budget) {
+        if (debits_budget && transfer.pending_state() == v1::PENDING_STATE_EXPIRED) {
           Add(&released_, transfer.amount());
+        }
+        if (debits_budget && transfer.pending_state() == v1::PENDING_STATE_PENDING) {
+          Add(&reserved_, transfer.amount());
         }
         return absl::OkStatus();
       case v1::TRANSFER_MODE_VOID_PENDING:
@@ -69,6 +73,7 @@ class BudgetTally final {
     report_.set_carried_over(carried_over_);
     report_.set_lapsed(lapsed_);
     report_.set_released(released_);
+    report_.set_reserved(reserved_);
   }
 
  private:
@@ -93,6 +98,7 @@ class BudgetTally final {
   int64_t carried_over_ = 0;
   int64_t lapsed_ = 0;
   int64_t released_ = 0;
+  int64_t reserved_ = 0;
   // Pending transfers seen so far: id -> amount held.
   absl::flat_hash_map<std::string, int64_t> pending_;
 };
@@ -111,16 +117,25 @@ absl::StatusOr<v1::BudgetReport> BuildBudgetReport(LedgerStore& store,
   report.set_program(program);
   report.set_fiscal_year(year);
   report.set_budget_account(budget->name());
+  // One query reads every transfer as of one moment, so the figures agree;
+  // corrections are looked up after it.
+  std::vector<Transfer> transfers;
+  RETURN_IF_ERROR(store.ForEachTransferOf(budget->id(), [&](const Transfer& transfer) {
+    transfers.push_back(transfer);
+    return absl::OkStatus();
+  }));
   BudgetTally tally(*budget, report);
-  RETURN_IF_ERROR(store.ForEachTransferOf(
-      budget->id(), [&](const Transfer& transfer) { return tally.Add(transfer, store); }));
+  for (const Transfer& transfer : transfers) {
+    RETURN_IF_ERROR(tally.Add(transfer, store));
+  }
   tally.Fill();
-  report.set_reserved(budget->debits_pending());
   report.set_remaining(report.budget_available() - report.reserved() -
                        report.disbursed() - report.carried_over() - report.lapsed());
+  // In 128 bits: 10^15 won times 10,000 does not fit in 64.
   report.set_execution_rate_bp(
       report.budget_available() > 0
-          ? report.disbursed() * 10000 / report.budget_available()
+          ? static_cast<int64_t>(absl::int128(report.disbursed()) * 10000 /
+                                 report.budget_available())
           : 0);
   ASSIGN_OR_RETURN(int64_t rejected, store.CountRejected(program, year));
   report.set_rejected_attempts(rejected);

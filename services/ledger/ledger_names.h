@@ -14,6 +14,8 @@ namespace kexport::ledger {
 
 inline constexpr absl::string_view kAccountsPrefix = "accounts/";
 inline constexpr absl::string_view kTransfersPrefix = "transfers/";
+// Transfer ids made by CloseFiscalYear start with this; clients' may not.
+inline constexpr absl::string_view kFiscalYearClosePrefix = "fyclose-";
 
 std::string AccountName(absl::string_view id);
 std::string TransferName(absl::string_view id);

@@ -8,6 +8,7 @@
 #include "common/macros.h"
 #include "common/order_by.h"
 #include "common/page_token.h"
+#include "common/text.h"
 #include "services/ledger/bookkeeper.h"
 #include "services/ledger/budget_report.h"
 #include "services/ledger/journal_auditor.h"
@@ -46,7 +47,7 @@ absl::Status ValidateTimeRange(const google::protobuf::Timestamp& start,
 
 LedgerService::LedgerService(LedgerStore* store, Clock clock,
                              size_t max_batch_commands)
-    : store_(store), committer_(store, std::move(clock), max_batch_commands) {}
+    : store_(store), clock_(clock), committer_(store, clock, max_batch_commands) {}
 
 template <typename Response>
 void LedgerService::SubmitOnce(
@@ -131,7 +132,7 @@ void LedgerService::CloseAccount(const v1::CloseAccountRequest& request,
   FieldViolations violations;
   violations.AddFrom(ValidateRequestId(request.request_id()));
   violations.AddFrom(AccountIdFromRequest(request.name(), "name").status());
-  if (request.reason().empty() || request.reason().size() > 2000) {
+  if (request.reason().empty() || CharacterCount(request.reason()) > 500) {
     violations.Add("reason", "required, at most 500 characters");
   }
   if (absl::Status invalid = violations.ToStatus(); !invalid.ok()) {
@@ -213,8 +214,9 @@ absl::StatusOr<v1::ListOpenReservationsResponse> LedgerService::ListOpenReservat
   RETURN_IF_ERROR(ValidateProgramYear(request.program(), request.fiscal_year()));
   ASSIGN_OR_RETURN(PageRequest page, ReadPageRequest(request, request.page_size(),
                                                      request.page_token()));
-  ASSIGN_OR_RETURN(Page<Transfer> open, store_->ListOpenReservations(
-                                            request.program(), request.fiscal_year(), page));
+  ASSIGN_OR_RETURN(Page<Transfer> open,
+                   store_->ListOpenReservations(request.program(), request.fiscal_year(),
+                                                clock_(), page));
   v1::ListOpenReservationsResponse response;
   for (Transfer& transfer : open.items) {
     *response.add_transfers() = std::move(transfer);

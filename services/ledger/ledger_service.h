@@ -68,6 +68,7 @@ class LedgerService final {
                   Reply<Response> reply);
 
   LedgerStore* store_;
+  Clock clock_;
   GroupCommitter committer_;
 };
 

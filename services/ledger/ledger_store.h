@@ -88,7 +88,8 @@ class LedgerStore {
   // What a budget report is made of.
   virtual absl::StatusOr<std::optional<Account>> FindProgramBudget(
       const std::string& program, int32_t year) = 0;
-  // Every transfer debiting or crediting the account, in journal order.
+  // Every transfer debiting or crediting the account, in journal order, as
+  // of one moment. `visit` must not call back into the store.
   virtual absl::Status ForEachTransferOf(
       const std::string& account_id,
       const std::function<absl::Status(const Transfer&)>& visit) = 0;
@@ -97,10 +98,11 @@ class LedgerStore {
                                                 int32_t year) = 0;
   virtual absl::StatusOr<std::optional<FiscalYearClosure>> FindClosure(
       const std::string& program, int32_t year) = 0;
-  // Open pending transfers on `program`'s accounts of `year`, paged by
-  // journal position.
+  // Pending transfers on `program`'s accounts of `year` still open at `now`
+  // (not expired, even if not swept yet), paged by journal position.
   virtual absl::StatusOr<Page<Transfer>> ListOpenReservations(
-      const std::string& program, int32_t year, const PageRequest& page) = 0;
+      const std::string& program, int32_t year, absl::Time now,
+      const PageRequest& page) = 0;
 
   // Every journal entry in order, then every account, as of one moment:
   // what an audit recomputes and compares.

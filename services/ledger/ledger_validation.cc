@@ -10,6 +10,7 @@
 #include "common/brn.h"
 #include "common/idempotency.h"
 #include "common/macros.h"
+#include "common/text.h"
 #include "services/ledger/ledger_names.h"
 
 namespace kexport::ledger {
@@ -50,14 +51,6 @@ bool ProgramNameValid(absl::string_view name) {
          AccountIdValid(name);
 }
 
-size_t CharacterCount(absl::string_view text) {
-  size_t count = 0;
-  for (unsigned char c : text) {
-    count += (c & 0xC0) != 0x80;
-  }
-  return count;
-}
-
 void ValidateTransfer(const v1::Transfer& transfer, const std::string& prefix,
                       FieldViolations& violations) {
   auto fail = [&](absl::string_view field, absl::string_view reason) {
@@ -65,6 +58,8 @@ void ValidateTransfer(const v1::Transfer& transfer, const std::string& prefix,
   };
   if (!TransferIdValid(transfer.id())) {
     fail("id", "required: 1 to 64 characters of [A-Za-z0-9._:-]");
+  } else if (absl::StartsWith(transfer.id(), kFiscalYearClosePrefix)) {
+    fail("id", "`fyclose-` ids are the ledger's own");
   }
   if (CharacterCount(transfer.reference()) > 200) {
     fail("reference", "at most 200 characters");

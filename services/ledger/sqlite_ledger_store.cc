@@ -159,24 +159,26 @@ absl::StatusOr<std::optional<Account>> FindProgramBudgetIn(
   return WithDerivedFields(std::move(account));
 }
 
-// Open pending transfers on `program`'s accounts of `year`, from journal
-// position `after`, at most `limit` (-1: all).
+// Open pending transfers on `program`'s accounts of `year` not expired at
+// `now_us`, from journal position `after`, at most `limit` (-1: all).
 absl::StatusOr<std::vector<Transfer>> OpenReservationsIn(SqliteDatabase& db,
                                                          const std::string& program,
-                                                         int32_t year, int64_t after,
-                                                         int64_t limit) {
+                                                         int32_t year, int64_t now_us,
+                                                         int64_t after, int64_t limit) {
   ASSIGN_OR_RETURN(
       SqliteStatement * query,
       db.Prepare("SELECT body FROM transfers t WHERE t.pending_state = 1"
+                 " AND (t.expire_time_us IS NULL OR t.expire_time_us > ?)"
                  " AND t.sequence > ? AND EXISTS (SELECT 1 FROM accounts a"
                  " WHERE a.id IN (t.debit_account, t.credit_account)"
                  " AND a.program = ? AND a.fiscal_year = ?)"
                  " ORDER BY t.sequence LIMIT ?"));
   absl::Cleanup reset = [query] { query->Reset(); };
-  query->Bind(1, after);
-  query->Bind(2, program);
-  query->Bind(3, static_cast<int64_t>(year));
-  query->Bind(4, limit);
+  query->Bind(1, now_us);
+  query->Bind(2, after);
+  query->Bind(3, program);
+  query->Bind(4, static_cast<int64_t>(year));
+  query->Bind(5, limit);
   std::vector<Transfer> open;
   while (true) {
     ASSIGN_OR_RETURN(bool row, query->Step());
@@ -239,7 +241,8 @@ class SqliteLedgerBatch final : public LedgerBatch {
 
   absl::StatusOr<std::vector<Transfer>> OpenReservations(const std::string& program,
                                                          int32_t year) override {
-    return OpenReservationsIn(db_, program, year, 0, -1);
+    // The batch swept expired transfers before its commands ran.
+    return OpenReservationsIn(db_, program, year, INT64_MIN, 0, -1);
   }
 
   absl::StatusOr<JournalHead> Head() override {
@@ -416,8 +419,10 @@ absl::StatusOr<std::unique_ptr<SqliteLedgerStore>> SqliteLedgerStore::Open(
   RETURN_IF_ERROR(writer->LimitSize(max_bytes));
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> reader,
                    SqliteDatabase::Open(path, Migrations()));
-  return std::unique_ptr<SqliteLedgerStore>(
-      new SqliteLedgerStore(std::move(writer), std::move(reader)));
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> audit,
+                   SqliteDatabase::Open(path, Migrations()));
+  return std::unique_ptr<SqliteLedgerStore>(new SqliteLedgerStore(
+      std::move(writer), std::move(reader), std::move(audit)));
 }
 
 absl::StatusOr<std::unique_ptr<LedgerBatch>> SqliteLedgerStore::BeginBatch() {
@@ -724,14 +729,16 @@ absl::StatusOr<std::optional<FiscalYearClosure>> SqliteLedgerStore::FindClosure(
 }
 
 absl::StatusOr<Page<Transfer>> SqliteLedgerStore::ListOpenReservations(
-    const std::string& program, int32_t year, const PageRequest& page) {
+    const std::string& program, int32_t year, absl::Time now,
+    const PageRequest& page) {
   int64_t after = 0;
   if (!page.after.empty() && !absl::SimpleAtoi(page.after[0], &after)) {
     return absl::InvalidArgumentError("page_token: malformed");
   }
   std::lock_guard<std::mutex> lock(reader_mutex_);
   ASSIGN_OR_RETURN(std::vector<Transfer> open,
-                   OpenReservationsIn(*reader_, program, year, after, page.size + 1));
+                   OpenReservationsIn(*reader_, program, year,
+                                      absl::ToUnixMicros(now), after, page.size + 1));
   Page<Transfer> result;
   for (Transfer& transfer : open) {
     if (static_cast<int>(result.items.size()) == page.size) {
@@ -746,14 +753,15 @@ absl::StatusOr<Page<Transfer>> SqliteLedgerStore::ListOpenReservations(
 absl::Status SqliteLedgerStore::ScanForAudit(
     const std::function<absl::Status(const JournalEntry&)>& on_entry,
     const std::function<absl::Status(const Account&)>& on_account) {
-  std::lock_guard<std::mutex> lock(reader_mutex_);
+  // Its own connection: a long audit does not hold up other reads.
+  std::lock_guard<std::mutex> lock(audit_mutex_);
   // One read transaction: the journal and the accounts of one moment.
-  RETURN_IF_ERROR(reader_->Execute("BEGIN"));
-  absl::Cleanup end = [this] { reader_->Execute("COMMIT").IgnoreError(); };
+  RETURN_IF_ERROR(audit_->Execute("BEGIN"));
+  absl::Cleanup end = [this] { audit_->Execute("COMMIT").IgnoreError(); };
   {
     ASSIGN_OR_RETURN(SqliteStatement * entries,
-                     reader_->Prepare("SELECT sequence, kind, time_us, payload,"
-                                      " hash FROM journal ORDER BY sequence"));
+                     audit_->Prepare("SELECT sequence, kind, time_us, payload,"
+                                     " hash FROM journal ORDER BY sequence"));
     absl::Cleanup reset = [entries] { entries->Reset(); };
     while (true) {
       ASSIGN_OR_RETURN(bool row, entries->Step());
@@ -771,7 +779,7 @@ absl::Status SqliteLedgerStore::ScanForAudit(
     }
   }
   ASSIGN_OR_RETURN(SqliteStatement * accounts,
-                   reader_->Prepare("SELECT body FROM accounts ORDER BY id"));
+                   audit_->Prepare("SELECT body FROM accounts ORDER BY id"));
   absl::Cleanup reset = [accounts] { accounts->Reset(); };
   while (true) {
     ASSIGN_OR_RETURN(bool row, accounts->Step());

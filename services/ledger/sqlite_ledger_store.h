@@ -1,6 +1,6 @@
 // LedgerStore on an embedded SQLite database: one connection writes (one
 // batch at a time), another reads committed data, so reads never wait for
-// an fsync. Records are kept as serialized protobufs beside the columns
+// an fsync, and a third serves audits, which scan everything. Records are kept as serialized protobufs beside the columns
 // queries need; the journal, the balance history and the rejected attempts
 // are append-only (triggers refuse UPDATE and DELETE).
 //
@@ -44,21 +44,27 @@ class SqliteLedgerStore final : public LedgerStore {
   absl::StatusOr<std::optional<FiscalYearClosure>> FindClosure(
       const std::string& program, int32_t year) override;
   absl::StatusOr<Page<Transfer>> ListOpenReservations(
-      const std::string& program, int32_t year, const PageRequest& page) override;
+      const std::string& program, int32_t year, absl::Time now,
+      const PageRequest& page) override;
   absl::Status ScanForAudit(
       const std::function<absl::Status(const JournalEntry&)>& on_entry,
       const std::function<absl::Status(const Account&)>& on_account) override;
 
  private:
   SqliteLedgerStore(std::unique_ptr<SqliteDatabase> writer,
-                    std::unique_ptr<SqliteDatabase> reader)
-      : writer_(std::move(writer)), reader_(std::move(reader)) {}
+                    std::unique_ptr<SqliteDatabase> reader,
+                    std::unique_ptr<SqliteDatabase> audit)
+      : writer_(std::move(writer)),
+        reader_(std::move(reader)),
+        audit_(std::move(audit)) {}
 
   // Batches run one at a time on the writer.
   std::mutex writer_mutex_;
   std::unique_ptr<SqliteDatabase> writer_;
   std::mutex reader_mutex_;
   std::unique_ptr<SqliteDatabase> reader_;
+  std::mutex audit_mutex_;
+  std::unique_ptr<SqliteDatabase> audit_;
 };
 
 }  // namespace kexport::ledger

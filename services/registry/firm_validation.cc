@@ -10,6 +10,7 @@
 #include "common/dates.h"
 #include "common/ksic.h"
 #include "common/money.h"
+#include "common/text.h"
 #include "google/protobuf/util/field_mask_util.h"
 
 namespace kexport::registry {
@@ -24,15 +25,6 @@ using v1::SizeClass_IsValid;
 constexpr int kMaxSectors = 20;
 constexpr int kMaxCertifications = 50;
 constexpr int kMaxNeeds = 10;
-
-// Length in characters (UTF-8 code points), not bytes.
-size_t CharacterCount(absl::string_view text) {
-  size_t count = 0;
-  for (unsigned char c : text) {
-    count += (c & 0xC0) != 0x80;
-  }
-  return count;
-}
 
 class Checker final {
  public:

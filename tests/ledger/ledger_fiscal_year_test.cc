@@ -105,6 +105,13 @@ TEST_F(LedgerFiscalYearTest, ReportThenCloseCarryOverAndLapse) {
   EXPECT_EQ(Report(2026).reserved(), 150'000);
 
   close.set_lapse_amount(450'000);
+  // Lapsed money goes to the programme's lapse account, not to a firm.
+  close.set_lapse_account("accounts/firm-1");
+  close.set_request_id("close-to-firm");
+  grpc::Status to_firm = Close(close, &closed);
+  EXPECT_EQ(to_firm.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ReadErrorDetails(to_firm).reason, "CLOSE_ACCOUNT_MISMATCH");
+  close.set_lapse_account("accounts/lapse");
   close.set_request_id("close");
   grpc::Status status = Close(close, &closed);
   ASSERT_TRUE(status.ok()) << status.error_message();

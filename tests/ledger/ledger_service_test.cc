@@ -69,10 +69,11 @@ TEST_F(LedgerServiceTest, ReservePostPartlyAndVoid) {
   history.set_account("accounts/budget");
   v1::ListAccountBalancesResponse balances;
   ASSERT_TRUE(stub_->ListAccountBalances(Context().get(), history, &balances).ok());
-  // Opened, funded, two reservations, a post, a void.
-  ASSERT_EQ(balances.balances_size(), 6);
-  EXPECT_EQ(balances.balances(5).debits_posted(), 250'000);
-  EXPECT_EQ(balances.balances(5).debits_pending(), 0);
+  // Funded, two reservations, a post, a void.
+  ASSERT_EQ(balances.balances_size(), 5);
+  EXPECT_EQ(balances.balances(0).transfer(), "transfers/appropriation");
+  EXPECT_EQ(balances.balances(4).debits_posted(), 250'000);
+  EXPECT_EQ(balances.balances(4).debits_pending(), 0);
   EXPECT_TRUE(Verify().ok());
 }
 
@@ -134,6 +135,38 @@ TEST_F(LedgerServiceTest, MalformedTransfersAreRejectedWholeAndStoreNothing) {
   v1::VerifyJournalResponse after = Verify();
   EXPECT_EQ(after.head_sequence(), before.head_sequence());
   EXPECT_EQ(Account("budget").debits_pending(), 0);
+}
+
+TEST_F(LedgerServiceTest, OutputOnlyFieldsSentByAClientChangeNothing) {
+  OpenProgramme(100, 1);
+  // A posted transfer dressed up as a pending one about to expire: were the
+  // ledger to believe it, the expiry would give the 100 back.
+  v1::Transfer spend = Move("spend", "budget", "firm-0", 100,
+                            v1::TRANSFER_CODE_DISBURSEMENT,
+                            v1::TRANSFER_MODE_SINGLE_PHASE);
+  spend.set_pending_state(v1::PENDING_STATE_PENDING);
+  spend.mutable_expire_time()->set_seconds(1);
+  spend.set_journal_sequence(1);
+  spend.set_actor("somebody-else");
+  v1::CreateTransfersResponse response;
+  ASSERT_TRUE(Transfer({spend}, "spend", &response).ok());
+  ASSERT_EQ(response.results(0).result(), v1::TRANSFER_RESULT_CREATED);
+  EXPECT_EQ(response.results(0).transfer().pending_state(),
+            v1::PENDING_STATE_UNSPECIFIED);
+  EXPECT_EQ(response.results(0).transfer().actor(), "ledger-test");
+  ASSERT_TRUE(Transfer({Move("nudge", "source", "firm-0", 1,
+                             v1::TRANSFER_CODE_APPROPRIATION,
+                             v1::TRANSFER_MODE_SINGLE_PHASE)},
+                       "nudge", &response).ok());
+  v1::Account budget = Account("budget");
+  EXPECT_EQ(budget.available(), 0);
+  EXPECT_EQ(budget.debits_pending(), 0);
+  ASSERT_TRUE(Transfer({Move("again", "budget", "firm-0", 100,
+                             v1::TRANSFER_CODE_DISBURSEMENT,
+                             v1::TRANSFER_MODE_SINGLE_PHASE)},
+                       "again", &response).ok());
+  EXPECT_EQ(response.results(0).result(), v1::TRANSFER_RESULT_EXCEEDS_CREDITS);
+  EXPECT_TRUE(Verify().ok());
 }
 
 TEST_F(LedgerServiceTest, UnknownAccountsAndRefusalsAreTypedAndRecorded) {
