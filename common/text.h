@@ -5,6 +5,7 @@
 
 #include <cstddef>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
 
 namespace kexport {
@@ -17,6 +18,21 @@ inline size_t CharacterCount(absl::string_view text) {
     count += (c & 0xC0) != 0x80;
   }
   return count;
+}
+
+// 1 to `max_length` characters of [a-z0-9-]: the ids and words kexport
+// uses in names (`voucher-2026-budget`, `semiconductors`).
+inline bool IsLowerSlug(absl::string_view text, size_t max_length) {
+  if (text.empty() || text.size() > max_length) {
+    return false;
+  }
+  for (char c : text) {
+    if (!absl::ascii_islower(static_cast<unsigned char>(c)) &&
+        !absl::ascii_isdigit(static_cast<unsigned char>(c)) && c != '-') {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace kexport

@@ -20,16 +20,7 @@ constexpr int64_t kMaxTimeoutSeconds = 366LL * 24 * 60 * 60;
 
 // 1 to 63 characters of [a-z0-9-], not starting with `-`.
 bool AccountIdValid(absl::string_view id) {
-  if (id.empty() || id.size() > 63 || id[0] == '-') {
-    return false;
-  }
-  for (char c : id) {
-    if (!absl::ascii_islower(static_cast<unsigned char>(c)) &&
-        !absl::ascii_isdigit(static_cast<unsigned char>(c)) && c != '-') {
-      return false;
-    }
-  }
-  return true;
+  return IsLowerSlug(id, 63) && id[0] != '-';
 }
 
 // Transfer ids follow request ids: 1 to 64 of [A-Za-z0-9._:-].

@@ -72,19 +72,6 @@ class Checker final {
   FieldViolations& violations_;
 };
 
-bool SectorValid(absl::string_view sector) {
-  if (sector.empty() || sector.size() > 40) {
-    return false;
-  }
-  for (char c : sector) {
-    if (!absl::ascii_islower(static_cast<unsigned char>(c)) &&
-        !absl::ascii_isdigit(static_cast<unsigned char>(c)) && c != '-') {
-      return false;
-    }
-  }
-  return true;
-}
-
 void ValidateCertification(const Certification& certification,
                            Checker& check) {
   if (certification.type() == v1::CERTIFICATION_TYPE_UNSPECIFIED ||
@@ -148,7 +135,7 @@ void ValidateFirm(const Firm& firm, absl::string_view prefix,
   }
   for (int i = 0; i < firm.sectors_size() && i < kMaxSectors; ++i) {
     const std::string& sector = firm.sectors(i);
-    if (!SectorValid(sector)) {
+    if (!IsLowerSlug(sector, 40)) {
       check.Fail(absl::StrCat("sectors[", i, "]"),
                  "1 to 40 characters of [a-z0-9-]");
     } else if (!sectors.insert(sector).second) {

@@ -12,6 +12,7 @@
 #include "common/money.h"
 #include "common/order_by.h"
 #include "common/page_token.h"
+#include "common/text.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "services/registry/firm_validation.h"
 
@@ -50,9 +51,7 @@ absl::Status CheckEtag(const std::string& expected, const Firm& stored) {
 absl::Status ValidateFilter(const FirmFilter& filter) {
   FieldViolations violations;
   for (int i = 0; i < filter.sectors_size(); ++i) {
-    if (filter.sectors(i).empty() || filter.sectors(i).size() > 40 ||
-        filter.sectors(i).find_first_not_of(
-            "abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+    if (!IsLowerSlug(filter.sectors(i), 40)) {
       violations.Add(absl::StrCat("filter.sectors[", i, "]"),
                      "1 to 40 characters of [a-z0-9-]");
     }
