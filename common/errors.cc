@@ -12,6 +12,8 @@ namespace {
 
 // Payload type URLs under which the details travel inside absl::Status.
 constexpr char kReasonPayload[] = "type.kexport/reason";
+// A google.rpc.ErrorInfo whose metadata is the error's.
+constexpr char kMetadataPayload[] = "type.kexport/metadata";
 constexpr char kViolationsPayload[] = "type.googleapis.com/google.rpc.BadRequest";
 
 }  // namespace
@@ -58,6 +60,24 @@ absl::Status ReasonedError(absl::StatusCode code, absl::string_view reason,
   absl::Status status(code, message);
   status.SetPayload(kReasonPayload, absl::Cord(reason));
   return status;
+}
+
+absl::Status WithErrorMetadata(absl::Status status,
+                               const std::map<std::string, std::string>& metadata) {
+  google::rpc::ErrorInfo info;
+  info.mutable_metadata()->insert(metadata.begin(), metadata.end());
+  status.SetPayload(kMetadataPayload, absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+std::map<std::string, std::string> ErrorMetadata(const absl::Status& status) {
+  std::map<std::string, std::string> metadata;
+  google::rpc::ErrorInfo info;
+  if (auto payload = status.GetPayload(kMetadataPayload);
+      payload && info.ParseFromString(std::string(*payload))) {
+    metadata.insert(info.metadata().begin(), info.metadata().end());
+  }
+  return metadata;
 }
 
 std::string ErrorReason(const absl::Status& status) {

@@ -10,6 +10,7 @@
 //   return NotFoundError("FIRM_NOT_FOUND", "firm firms/123 not found");
 #pragma once
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -69,6 +70,14 @@ inline absl::Status AbortedError(absl::string_view reason,
                                  absl::string_view message) {
   return ReasonedError(absl::StatusCode::kAborted, reason, message);
 }
+
+// `status` with `metadata` for its google.rpc.ErrorInfo: what a program
+// needs to act on the error, e.g. {"remaining": "650000"}.
+absl::Status WithErrorMetadata(absl::Status status,
+                               const std::map<std::string, std::string>& metadata);
+
+// The ErrorInfo metadata attached to `status` (empty when none).
+std::map<std::string, std::string> ErrorMetadata(const absl::Status& status);
 
 // The reason attached to `status`, or a default derived from its code.
 std::string ErrorReason(const absl::Status& status);

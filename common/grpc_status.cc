@@ -19,6 +19,9 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   google::rpc::ErrorInfo info;
   info.set_reason(ErrorReason(status));
   info.set_domain(kErrorDomain);
+  for (const auto& [key, value] : ErrorMetadata(status)) {
+    (*info.mutable_metadata())[key] = value;
+  }
   details.add_details()->PackFrom(info);
 
   std::vector<FieldViolation> violations = ErrorFieldViolations(status);

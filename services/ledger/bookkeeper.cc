@@ -743,10 +743,11 @@ absl::StatusOr<std::vector<Transfer>> Bookkeeper::CloseFiscalYear(
     }
   }
   if (!unknown.empty()) {
-    return FailedPreconditionError(
-        "UNKNOWN_RESERVATION",
-        absl::StrCat("not open reservations of ", year_name, ": ",
-                     absl::StrJoin(unknown, ", ")));
+    return WithErrorMetadata(
+        FailedPreconditionError("UNKNOWN_RESERVATION",
+                                absl::StrCat("not open reservations of ", year_name,
+                                             ": ", absl::StrJoin(unknown, ", "))),
+        {{"transfers", absl::StrJoin(unknown, ",")}});
   }
   if (!open_by_name.empty()) {
     std::vector<std::string> missing;
@@ -754,12 +755,16 @@ absl::StatusOr<std::vector<Transfer>> Bookkeeper::CloseFiscalYear(
       missing.push_back(name);
     }
     std::sort(missing.begin(), missing.end());
-    return FailedPreconditionError(
-        "OPEN_RESERVATIONS_UNRESOLVED",
-        absl::StrCat(missing.size(), " open reservations need a disposition: ",
-                     absl::StrJoin(missing.begin(),
-                                   missing.begin() + std::min<size_t>(missing.size(), 10),
-                                   ", ")));
+    // The message names the first ten; the metadata holds every one.
+    return WithErrorMetadata(
+        FailedPreconditionError(
+            "OPEN_RESERVATIONS_UNRESOLVED",
+            absl::StrCat(missing.size(), " open reservations need a disposition: ",
+                         absl::StrJoin(missing.begin(),
+                                       missing.begin() +
+                                           std::min<size_t>(missing.size(), 10),
+                                       ", "))),
+        {{"transfers", absl::StrJoin(missing, ",")}});
   }
 
   // Ids the ledger owns (clients may not use `fyclose-`), short whatever
@@ -815,10 +820,12 @@ absl::StatusOr<std::vector<Transfer>> Bookkeeper::CloseFiscalYear(
   ASSIGN_OR_RETURN(Account * budget, LoadAccount(budget_record->name()));
   const int64_t remaining = AvailableToLimit(*budget);
   if (request.carryover_amount() + request.lapse_amount() != remaining) {
-    return FailedPreconditionError(
-        "REMAINING_MISMATCH",
-        absl::StrCat("carryover_amount + lapse_amount must be the ", remaining,
-                     " won remaining once the reservations are disposed of"));
+    return WithErrorMetadata(
+        FailedPreconditionError(
+            "REMAINING_MISMATCH",
+            absl::StrCat("carryover_amount + lapse_amount must be the ", remaining,
+                         " won remaining once the reservations are disposed of")),
+        {{"remaining", absl::StrCat(remaining)}});
   }
   if (request.carryover_amount() > 0) {
     RETURN_IF_ERROR(CheckCloseTarget(

@@ -86,6 +86,7 @@ TEST_F(LedgerFiscalYearTest, ReportThenCloseCarryOverAndLapse) {
   EXPECT_EQ(incomplete.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(ReadErrorDetails(incomplete).reason, "OPEN_RESERVATIONS_UNRESOLVED");
   EXPECT_THAT(incomplete.error_message(), ::testing::HasSubstr("transfers/r3"));
+  EXPECT_EQ(ReadErrorDetails(incomplete).metadata["transfers"], "transfers/r3");
 
   auto* carry = close.add_reservation_dispositions();
   carry->set_reservation("transfers/r3");
@@ -102,6 +103,7 @@ TEST_F(LedgerFiscalYearTest, ReportThenCloseCarryOverAndLapse) {
   EXPECT_EQ(short_by.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(ReadErrorDetails(short_by).reason, "REMAINING_MISMATCH");
   EXPECT_THAT(short_by.error_message(), ::testing::HasSubstr("650000"));
+  EXPECT_EQ(ReadErrorDetails(short_by).metadata["remaining"], "650000");
   EXPECT_EQ(Report(2026).reserved(), 150'000);
 
   close.set_lapse_amount(450'000);

@@ -17,6 +17,7 @@ ErrorDetails ReadErrorDetails(const grpc::Status& status) {
     if (any.UnpackTo(&info)) {
       result.reason = info.reason();
       result.domain = info.domain();
+      result.metadata.insert(info.metadata().begin(), info.metadata().end());
     } else if (any.UnpackTo(&bad_request)) {
       for (const auto& violation : bad_request.field_violations()) {
         result.fields.push_back(violation.field());

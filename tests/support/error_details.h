@@ -6,6 +6,7 @@
 //   EXPECT_THAT(details.fields, Contains("firm.brn"));
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ namespace kexport::testing {
 struct ErrorDetails {
   std::string reason;
   std::string domain;
+  std::map<std::string, std::string> metadata;
   // Field paths of google.rpc.BadRequest violations, in order.
   std::vector<std::string> fields;
 };
