@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/brn.h"
 #include "common/dates.h"
+#include "common/field_checker.h"
 #include "common/ksic.h"
 #include "common/money.h"
 #include "common/text.h"
@@ -26,54 +27,8 @@ constexpr int kMaxSectors = 20;
 constexpr int kMaxCertifications = 50;
 constexpr int kMaxNeeds = 10;
 
-class Checker final {
- public:
-  Checker(absl::string_view prefix, FieldViolations& violations)
-      : prefix_(prefix), violations_(violations) {}
-
-  void Fail(absl::string_view field, absl::string_view reason) {
-    violations_.Add(absl::StrCat(prefix_, ".", field), std::string(reason));
-  }
-
-  void Text(absl::string_view field, absl::string_view value, size_t max,
-            bool required) {
-    if (required && absl::StripAsciiWhitespace(value).empty()) {
-      Fail(field, "required");
-    } else if (CharacterCount(value) > max) {
-      Fail(field, absl::StrCat("at most ", max, " characters"));
-    }
-  }
-
-  void NotNegative(absl::string_view field, int64_t value) {
-    if (value < 0) {
-      Fail(field, "must not be negative");
-    }
-  }
-
-  // A real calendar day; `required` when it must be set.
-  bool Date(absl::string_view field, const google::type::Date& date,
-            bool required) {
-    bool unset = date.year() == 0 && date.month() == 0 && date.day() == 0;
-    if (unset) {
-      if (required) {
-        Fail(field, "required");
-      }
-      return false;
-    }
-    if (!DateValid(date)) {
-      Fail(field, "not a real calendar date");
-      return false;
-    }
-    return true;
-  }
-
- private:
-  std::string prefix_;
-  FieldViolations& violations_;
-};
-
 void ValidateCertification(const Certification& certification,
-                           Checker& check) {
+                           FieldChecker& check) {
   if (certification.type() == v1::CERTIFICATION_TYPE_UNSPECIFIED ||
       !CertificationType_IsValid(certification.type())) {
     check.Fail("type", "required: a known certification type");
@@ -104,7 +59,7 @@ const absl::flat_hash_set<std::string>& UpdatableTopLevelFields() {
 
 void ValidateFirm(const Firm& firm, absl::string_view prefix,
                   absl::CivilDay today, FieldViolations& violations) {
-  Checker check(prefix, violations);
+  FieldChecker check(prefix, violations);
   if (std::string problem = BrnProblem(firm.brn()); !problem.empty()) {
     check.Fail("brn", problem);
   }
@@ -171,7 +126,7 @@ void ValidateFirm(const Firm& firm, absl::string_view prefix,
   }
   for (int i = 0; i < firm.certifications_size() && i < kMaxCertifications;
        ++i) {
-    Checker certification_check(
+    FieldChecker certification_check(
         absl::StrCat(prefix, ".certifications[", i, "]"), violations);
     ValidateCertification(firm.certifications(i), certification_check);
   }
@@ -200,7 +155,7 @@ void ValidateFirm(const Firm& firm, absl::string_view prefix,
 
 void ValidateExportRecord(const ExportRecord& record, absl::string_view prefix,
                           absl::CivilDay today, FieldViolations& violations) {
-  Checker check(prefix, violations);
+  FieldChecker check(prefix, violations);
   if (record.year() < 1950 || record.year() > today.year() + 1) {
     check.Fail("year", absl::StrCat("1950 to ", today.year() + 1));
   }

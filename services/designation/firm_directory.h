@@ -1,0 +1,42 @@
+// What the designation service needs to know about a firm, from the
+// registry. An interface, so the rules can be tested without a registry and
+// the registry client can change without touching them.
+//
+//   ASSIGN_OR_RETURN(std::optional<FirmFacts> firm, directory.Lookup(brn));
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "kexport/registry/v1/registry.pb.h"
+
+namespace kexport::designation {
+
+struct FirmFacts {
+  registry::v1::Firm firm;
+  // Current export records, newest year first.
+  std::vector<registry::v1::ExportRecord> exports;
+
+  // The total of the export record for `year`, 0 without one.
+  int64_t ExportTotal(int32_t year) const {
+    for (const auto& record : exports) {
+      if (record.year() == year) {
+        return record.total_usd_cents();
+      }
+    }
+    return 0;
+  }
+};
+
+class FirmDirectory {
+ public:
+  virtual ~FirmDirectory() = default;
+  // nullopt for an unknown firm; UNAVAILABLE or DEADLINE_EXCEEDED when the
+  // registry cannot answer in time.
+  virtual absl::StatusOr<std::optional<FirmFacts>> Lookup(const std::string& brn) = 0;
+};
+
+}  // namespace kexport::designation

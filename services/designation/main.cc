@@ -1,0 +1,71 @@
+// kexport-designation: the G-PASS designation service. Wiring only:
+// configuration, policy, store, registry client, cache, handler, server.
+#include <memory>
+
+#include "absl/flags/flag.h"
+#include "common/actor.h"
+#include "common/config.h"
+#include "common/json_log.h"
+#include "common/redis_cache.h"
+#include "common/server.h"
+#include "common/service_flags.h"
+#include "services/designation/designation_handler.h"
+#include "services/designation/designator.h"
+#include "services/designation/policy.h"
+#include "services/designation/registry_firm_directory.h"
+#include "services/designation/sqlite_designation_store.h"
+
+ABSL_FLAG(std::string, policy_file, "config/designation-policy.json",
+          "The designation policy in force (JSON of DesignationPolicy)");
+ABSL_FLAG(std::string, incentives_file, "config/grade-incentives.json",
+          "Each grade's incentives (JSON of ListGradeIncentivesResponse)");
+ABSL_FLAG(std::string, registry_addr, "127.0.0.1:50051",
+          "The firm registry's gRPC address, host:port");
+ABSL_FLAG(absl::Duration, registry_timeout, absl::Seconds(2),
+          "Deadline of each call to the registry");
+
+int main(int argc, char** argv) {
+  using kexport::StartupFailed;
+  namespace designation = kexport::designation;
+  kexport::PrepareProcessSignals();
+  kexport::ParseConfig(argc, argv,
+                       "kexport-designation: G-PASS designation (gRPC, port 50052)");
+  kexport::JsonLog::SetService("designation");
+
+  auto policy = designation::LoadPolicy(absl::GetFlag(FLAGS_policy_file),
+                                        absl::GetFlag(FLAGS_incentives_file));
+  if (!policy.ok()) {
+    return StartupFailed("load policy", policy.status());
+  }
+  absl::StatusOr<std::string> path = kexport::DataFileFromFlags("designation.db");
+  if (!path.ok()) {
+    return StartupFailed("data directory", path.status());
+  }
+  auto store = designation::SqliteDesignationStore::Open(*path);
+  if (!store.ok()) {
+    return StartupFailed("open database", store.status());
+  }
+  auto redis = kexport::RedisOptionsFromFlags("kexport:designation:");
+  if (!redis.ok()) {
+    return StartupFailed("configure cache", redis.status());
+  }
+  std::unique_ptr<kexport::RedisCache> cache;
+  if (redis->has_value()) {
+    cache = std::make_unique<kexport::RedisCache>(**redis);
+  }
+  designation::RegistryFirmDirectory registry(absl::GetFlag(FLAGS_registry_addr),
+                                              absl::GetFlag(FLAGS_registry_timeout));
+  designation::Designator designator(store->get(), &registry, &*policy, cache.get(),
+                                     absl::GetFlag(FLAGS_cache_ttl), kexport::SystemClock());
+  kexport::MetadataActorResolver actors;
+  designation::DesignationHandler handler(&designator, &actors);
+
+  absl::Status served = kexport::Serve(
+      kexport::ServeOptionsFromFlags(
+          "designation", 50052, {designation::v1::Designations::service_full_name()}),
+      {&handler});
+  if (!served.ok()) {
+    return StartupFailed("serve", served);
+  }
+  return 0;
+}

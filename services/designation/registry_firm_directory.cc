@@ -1,0 +1,51 @@
+#include "services/designation/registry_firm_directory.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/client.h"
+
+namespace kexport::designation {
+namespace {
+
+// The registry's error, with its code kept: UNAVAILABLE and
+// DEADLINE_EXCEEDED reach the caller as such.
+absl::Status FromGrpc(const grpc::Status& status) {
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      absl::StrCat("registry: ", status.error_message()));
+}
+
+}  // namespace
+
+RegistryFirmDirectory::RegistryFirmDirectory(const std::string& address,
+                                             absl::Duration timeout)
+    : stub_(registry::v1::FirmRegistry::NewStub(MakeChannel(
+          address, {"kexport.registry.v1.FirmRegistry/GetFirm",
+                    "kexport.registry.v1.FirmRegistry/ListExportRecords"}))),
+      timeout_(timeout) {}
+
+absl::StatusOr<std::optional<FirmFacts>> RegistryFirmDirectory::Lookup(
+    const std::string& brn) {
+  FirmFacts facts;
+  registry::v1::GetFirmRequest get;
+  get.set_name("firms/" + brn);
+  auto context = MakeCallContext(nullptr, timeout_, "designation");
+  grpc::Status status = stub_->GetFirm(context.get(), get, &facts.firm);
+  if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+    return std::nullopt;
+  }
+  if (!status.ok()) {
+    return FromGrpc(status);
+  }
+  registry::v1::ListExportRecordsRequest exports;
+  exports.set_parent(get.name());
+  exports.set_page_size(10);
+  registry::v1::ListExportRecordsResponse records;
+  context = MakeCallContext(nullptr, timeout_, "designation");
+  status = stub_->ListExportRecords(context.get(), exports, &records);
+  if (!status.ok()) {
+    return FromGrpc(status);
+  }
+  facts.exports.assign(records.export_records().begin(), records.export_records().end());
+  return facts;
+}
+
+}  // namespace kexport::designation

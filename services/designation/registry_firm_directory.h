@@ -1,0 +1,27 @@
+// FirmDirectory over the registry's gRPC API: each look-up has a deadline,
+// and only the idempotent reads it makes are retried.
+//
+//   RegistryFirmDirectory directory("localhost:50051", absl::Seconds(2));
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+#include "kexport/registry/v1/registry.grpc.pb.h"
+#include "services/designation/firm_directory.h"
+
+namespace kexport::designation {
+
+class RegistryFirmDirectory final : public FirmDirectory {
+ public:
+  RegistryFirmDirectory(const std::string& address, absl::Duration timeout);
+
+  absl::StatusOr<std::optional<FirmFacts>> Lookup(const std::string& brn) override;
+
+ private:
+  std::unique_ptr<registry::v1::FirmRegistry::Stub> stub_;
+  absl::Duration timeout_;
+};
+
+}  // namespace kexport::designation

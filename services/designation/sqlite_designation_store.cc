@@ -1,0 +1,353 @@
+#include "services/designation/sqlite_designation_store.h"
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/dates.h"
+#include "common/errors.h"
+#include "common/macros.h"
+#include "common/sqlite_page.h"
+#include "services/designation/designation_names.h"
+
+namespace kexport::designation {
+namespace {
+
+const std::vector<Migration>& Migrations() {
+  static const auto* migrations = new std::vector<Migration>{
+      {1, R"sql(
+CREATE TABLE applications (
+  id TEXT PRIMARY KEY,
+  firm TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  final INTEGER NOT NULL,
+  submit_time_us INTEGER NOT NULL,
+  update_time_us INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  body BLOB NOT NULL
+);
+CREATE INDEX applications_by_firm ON applications(firm, final);
+CREATE INDEX applications_by_submit_time ON applications(submit_time_us, id);
+CREATE INDEX applications_by_update_time ON applications(update_time_us, id);
+CREATE TABLE designations (
+  id TEXT PRIMARY KEY,
+  firm TEXT NOT NULL,
+  create_time_us INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  body BLOB NOT NULL
+);
+CREATE INDEX designations_by_firm ON designations(firm, create_time_us);
+CREATE TABLE annual_reviews (
+  year INTEGER PRIMARY KEY,
+  body BLOB NOT NULL
+);
+CREATE TABLE applied_requests (
+  request_id TEXT PRIMARY KEY,
+  fingerprint BLOB NOT NULL,
+  response BLOB NOT NULL
+) WITHOUT ROWID;
+)sql"},
+  };
+  return *migrations;
+}
+
+template <typename Message>
+absl::StatusOr<Message> Parse(const std::string& body, int64_t version) {
+  Message message;
+  if (!message.ParseFromString(body)) {
+    return absl::DataLossError("a stored record does not parse");
+  }
+  message.set_etag(absl::StrCat(version));
+  return message;
+}
+
+int64_t Micros(const google::protobuf::Timestamp& timestamp) {
+  return absl::ToUnixMicros(FromTimestamp(timestamp));
+}
+
+absl::Status Changed(absl::string_view name) {
+  return AbortedError("ETAG_MISMATCH",
+                      absl::StrCat(name, " changed since it was read; read it again"));
+}
+
+// The version a record's etag names: 0 for a new record.
+absl::StatusOr<int64_t> ReadVersion(const std::string& etag, absl::string_view name) {
+  int64_t version = 0;
+  if (!etag.empty() && !absl::SimpleAtoi(etag, &version)) {
+    return Changed(name);
+  }
+  return version;
+}
+
+absl::Status WriteApplication(SqliteDatabase& db, v1::DesignationApplication& application) {
+  ASSIGN_OR_RETURN(int64_t version, ReadVersion(application.etag(), application.name()));
+  v1::DesignationApplication body = application;
+  body.clear_etag();
+  ASSIGN_OR_RETURN(
+      SqliteStatement * write,
+      db.Prepare(version == 0
+                     ? "INSERT OR IGNORE INTO applications(state, kind, final,"
+                       " update_time_us, body, version, id, firm, submit_time_us)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8)"
+                     : "UPDATE applications SET state = ?1, kind = ?2, final = ?3,"
+                       " update_time_us = ?4, body = ?5, version = version + 1"
+                       " WHERE id = ?6 AND version = ?9"));
+  write->Bind(1, static_cast<int64_t>(application.state()));
+  write->Bind(2, static_cast<int64_t>(application.kind()));
+  write->Bind(3, int64_t{IsFinal(application.state())});
+  write->Bind(4, Micros(application.update_time()));
+  write->BindBlob(5, body.SerializeAsString());
+  write->Bind(6, ApplicationId(application.name()));
+  if (version == 0) {
+    write->Bind(7, application.firm());
+    write->Bind(8, Micros(application.submit_time()));
+  } else {
+    write->Bind(9, version);
+  }
+  RETURN_IF_ERROR(write->Run());
+  if (write->Changes() != 1) {
+    return Changed(application.name());
+  }
+  application.set_etag(absl::StrCat(version + 1));
+  return absl::OkStatus();
+}
+
+absl::Status WriteDesignation(SqliteDatabase& db, v1::Designation& designation) {
+  ASSIGN_OR_RETURN(int64_t version, ReadVersion(designation.etag(), designation.name()));
+  v1::Designation body = designation;
+  body.clear_etag();
+  ASSIGN_OR_RETURN(
+      SqliteStatement * write,
+      db.Prepare(version == 0
+                     ? "INSERT OR IGNORE INTO designations(body, version, id, firm,"
+                       " create_time_us) VALUES (?1, 1, ?2, ?3, ?4)"
+                     : "UPDATE designations SET body = ?1, version = version + 1"
+                       " WHERE id = ?2 AND version = ?5"));
+  write->BindBlob(1, body.SerializeAsString());
+  write->Bind(2, DesignationId(designation.name()));
+  if (version == 0) {
+    write->Bind(3, designation.firm());
+    write->Bind(4, Micros(designation.create_time()));
+  } else {
+    write->Bind(5, version);
+  }
+  RETURN_IF_ERROR(write->Run());
+  if (write->Changes() != 1) {
+    return Changed(designation.name());
+  }
+  designation.set_etag(absl::StrCat(version + 1));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteDesignationStore>> SqliteDesignationStore::Open(
+    const std::string& path) {
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> db,
+                   SqliteDatabase::Open(path, Migrations()));
+  return std::unique_ptr<SqliteDesignationStore>(new SqliteDesignationStore(std::move(db)));
+}
+
+absl::StatusOr<std::optional<AppliedRequest>> SqliteDesignationStore::FindAppliedRequest(
+    const std::string& request_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement * query,
+                   db_->Prepare("SELECT fingerprint, response FROM applied_requests"
+                                " WHERE request_id = ?"));
+  absl::Cleanup reset = [query] { query->Reset(); };
+  query->Bind(1, request_id);
+  ASSIGN_OR_RETURN(bool found, query->Step());
+  if (!found) {
+    return std::nullopt;
+  }
+  return AppliedRequest{query->ColumnText(0), query->ColumnText(1)};
+}
+
+absl::Status SqliteDesignationStore::Commit(DesignationWrite& write) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteTransaction tx(*db_);
+  RETURN_IF_ERROR(tx.begun());
+  for (v1::DesignationApplication& application : write.applications) {
+    RETURN_IF_ERROR(WriteApplication(*db_, application));
+  }
+  for (v1::Designation& designation : write.designations) {
+    RETURN_IF_ERROR(WriteDesignation(*db_, designation));
+  }
+  if (write.annual_review) {
+    ASSIGN_OR_RETURN(SqliteStatement * insert,
+                     db_->Prepare("INSERT INTO annual_reviews(year, body) VALUES (?, ?)"));
+    insert->Bind(1, static_cast<int64_t>(write.annual_review->year()));
+    insert->BindBlob(2, write.annual_review->SerializeAsString());
+    RETURN_IF_ERROR(insert->Run());
+  }
+  if (!write.request_id.empty()) {
+    ASSIGN_OR_RETURN(SqliteStatement * record,
+                     db_->Prepare("INSERT OR IGNORE INTO applied_requests(request_id,"
+                                  " fingerprint, response) VALUES (?, ?, ?)"));
+    record->Bind(1, write.request_id);
+    record->BindBlob(2, write.applied.fingerprint);
+    record->BindBlob(3, write.applied.response);
+    RETURN_IF_ERROR(record->Run());
+    if (record->Changes() != 1) {
+      return AlreadyExistsError("REQUEST_ID_CONCURRENT",
+                                "the same request_id was applied concurrently");
+    }
+  }
+  return tx.Commit();
+}
+
+absl::StatusOr<std::optional<v1::DesignationApplication>>
+SqliteDesignationStore::GetApplication(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement * query,
+                   db_->Prepare("SELECT body, version FROM applications WHERE id = ?"));
+  absl::Cleanup reset = [query] { query->Reset(); };
+  query->Bind(1, id);
+  ASSIGN_OR_RETURN(bool found, query->Step());
+  if (!found) {
+    return std::nullopt;
+  }
+  return Parse<v1::DesignationApplication>(query->ColumnText(0), query->ColumnInt(1));
+}
+
+absl::StatusOr<std::optional<v1::DesignationApplication>>
+SqliteDesignationStore::OpenApplication(const std::string& firm) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement * query,
+                   db_->Prepare("SELECT body, version FROM applications"
+                                " WHERE firm = ? AND final = 0 LIMIT 1"));
+  absl::Cleanup reset = [query] { query->Reset(); };
+  query->Bind(1, firm);
+  ASSIGN_OR_RETURN(bool found, query->Step());
+  if (!found) {
+    return std::nullopt;
+  }
+  return Parse<v1::DesignationApplication>(query->ColumnText(0), query->ColumnInt(1));
+}
+
+absl::StatusOr<Page<v1::DesignationApplication>> SqliteDesignationStore::ListApplications(
+    const ApplicationQuery& query) {
+  const char* time_column = query.by_update_time ? "update_time_us" : "submit_time_us";
+  std::string sql = absl::StrCat("SELECT body, version, id, ", time_column,
+                                 " FROM applications WHERE 1 = 1");
+  SqlValues values;
+  const auto& filter = query.filter;
+  if (!filter.firm().empty()) {
+    sql += " AND firm = ?";
+    values.Add(filter.firm());
+  }
+  if (!filter.states().empty()) {
+    std::vector<int> states(filter.states().begin(), filter.states().end());
+    sql += " AND state IN (SELECT value FROM json_each(?))";
+    values.Add(absl::StrCat("[", absl::StrJoin(states, ","), "]"));
+  }
+  if (filter.kind() != v1::DESIGNATION_KIND_UNSPECIFIED) {
+    sql += " AND kind = ?";
+    values.Add(int64_t{filter.kind()});
+  }
+  if (filter.submit_year() != 0) {
+    absl::TimeZone korea = absl::FixedTimeZone(9 * 60 * 60);
+    sql += " AND submit_time_us >= ? AND submit_time_us < ?";
+    values.Add(absl::ToUnixMicros(absl::FromCivil(absl::CivilYear(filter.submit_year()), korea)));
+    values.Add(absl::ToUnixMicros(absl::FromCivil(absl::CivilYear(filter.submit_year() + 1), korea)));
+  }
+  const char* after = query.descending ? "<" : ">";
+  if (query.page.after.size() == 2) {
+    int64_t micros = 0;
+    if (!absl::SimpleAtoi(query.page.after[0], &micros)) {
+      return InvalidFieldError("page_token", "malformed");
+    }
+    absl::StrAppend(&sql, " AND (", time_column, " ", after, " ? OR (", time_column,
+                    " = ? AND id ", after, " ?))");
+    values.Add(micros);
+    values.Add(micros);
+    values.Add(query.page.after[1]);
+  }
+  const char* direction = query.descending ? "DESC" : "ASC";
+  absl::StrAppend(&sql, " ORDER BY ", time_column, " ", direction, ", id ", direction,
+                  " LIMIT ?");
+  values.Add(int64_t{query.page.size} + 1);
+
+  std::lock_guard<std::mutex> lock(mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement * statement, db_->Prepare(sql));
+  absl::Cleanup reset = [statement] { statement->Reset(); };
+  values.BindTo(*statement);
+  return ReadPage<v1::DesignationApplication>(
+      *statement, query.page.size,
+      [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::DesignationApplication>> {
+        ASSIGN_OR_RETURN(v1::DesignationApplication application,
+                         Parse<v1::DesignationApplication>(row.ColumnText(0),
+                                                           row.ColumnInt(1)));
+        return PagedRow<v1::DesignationApplication>{
+            std::move(application), {absl::StrCat(row.ColumnInt(3)), row.ColumnText(2)}};
+      });
+}
+
+absl::StatusOr<std::optional<v1::Designation>> SqliteDesignationStore::GetDesignation(
+    const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqlValues values;
+  values.Add(id);
+  ASSIGN_OR_RETURN(std::vector<v1::Designation> found,
+                   QueryDesignations("SELECT body, version FROM designations WHERE id = ?",
+                                     values));
+  if (found.empty()) {
+    return std::nullopt;
+  }
+  return found.front();
+}
+
+absl::StatusOr<std::vector<v1::Designation>> SqliteDesignationStore::FirmDesignations(
+    const std::string& firm) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqlValues values;
+  values.Add(firm);
+  return QueryDesignations(
+      "SELECT body, version FROM designations WHERE firm = ? ORDER BY create_time_us, id",
+      values);
+}
+
+absl::StatusOr<std::vector<v1::Designation>> SqliteDesignationStore::AllDesignations() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return QueryDesignations(
+      "SELECT body, version FROM designations ORDER BY create_time_us, id", SqlValues());
+}
+
+absl::StatusOr<std::vector<v1::Designation>> SqliteDesignationStore::QueryDesignations(
+    const std::string& sql, const SqlValues& values) {
+  ASSIGN_OR_RETURN(SqliteStatement * statement, db_->Prepare(sql));
+  absl::Cleanup reset = [statement] { statement->Reset(); };
+  values.BindTo(*statement);
+  std::vector<v1::Designation> designations;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, statement->Step());
+    if (!row) {
+      return designations;
+    }
+    ASSIGN_OR_RETURN(v1::Designation designation,
+                     Parse<v1::Designation>(statement->ColumnText(0),
+                                            statement->ColumnInt(1)));
+    designations.push_back(std::move(designation));
+  }
+}
+
+absl::StatusOr<std::optional<v1::AnnualReview>> SqliteDesignationStore::GetAnnualReview(
+    int32_t year) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement * query,
+                   db_->Prepare("SELECT body FROM annual_reviews WHERE year = ?"));
+  absl::Cleanup reset = [query] { query->Reset(); };
+  query->Bind(1, static_cast<int64_t>(year));
+  ASSIGN_OR_RETURN(bool found, query->Step());
+  if (!found) {
+    return std::nullopt;
+  }
+  v1::AnnualReview review;
+  if (!review.ParseFromString(query->ColumnText(0))) {
+    return absl::DataLossError("a stored annual review does not parse");
+  }
+  return review;
+}
+
+}  // namespace kexport::designation
