@@ -1,0 +1,223 @@
+// The real kexport-designation over gRPC, asking the real kexport-registry,
+// with a real Redis: the whole pipeline, the cached look-up and revocation,
+// an ineligible firm, the registry going away, and SIGKILL.
+#include <signal.h>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "kexport/designation/v1/designation.grpc.pb.h"
+#include "kexport/registry/v1/registry.grpc.pb.h"
+#include "tests/support/error_details.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/sample_firms.h"
+#include "tests/support/service_process.h"
+
+namespace kexport::designation {
+namespace {
+
+using kexport::testing::ReadErrorDetails;
+using kexport::testing::SampleBrn;
+using kexport::testing::SampleFirm;
+
+class DesignationServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(redis_.Start());
+    registry_ = std::make_unique<kexport::testing::ServiceProcess>(
+        KEXPORT_REGISTRY_BINARY, registry_dir_.path(),
+        std::vector<std::string>{"--redis_addr=" + redis_.address()});
+    ASSERT_TRUE(registry_->Start()) << registry_->ReadLog();
+    designation_ = std::make_unique<kexport::testing::ServiceProcess>(
+        KEXPORT_DESIGNATION_BINARY, designation_dir_.path(),
+        std::vector<std::string>{
+            "--redis_addr=" + redis_.address(), "--registry_addr=" + registry_->address(),
+            "--registry_timeout=1s", "--shutdown_grace=2s",
+            "--policy_file=" KEXPORT_SOURCE_DIR "/config/designation-policy.json",
+            "--incentives_file=" KEXPORT_SOURCE_DIR "/config/grade-incentives.json"});
+    ASSERT_TRUE(designation_->Start()) << designation_->ReadLog();
+    Connect();
+    firms_ = registry::v1::FirmRegistry::NewStub(registry_->channel());
+  }
+
+  void Connect() { stub_ = v1::Designations::NewStub(designation_->channel()); }
+
+  std::unique_ptr<grpc::ClientContext> Context(const std::string& actor = "operator") {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->AddMetadata("x-kexport-actor", actor);
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return context;
+  }
+
+  std::string RegisterFirm(int n) {
+    registry::v1::CreateFirmRequest request;
+    *request.mutable_firm() = SampleFirm(SampleBrn(n));
+    request.set_request_id("firm-" + std::to_string(n));
+    registry::v1::Firm firm;
+    EXPECT_TRUE(firms_->CreateFirm(Context().get(), request, &firm).ok());
+    return firm.name();
+  }
+
+  v1::SubmitDesignationApplicationRequest Application(const std::string& firm,
+                                                      const std::string& request_id) {
+    v1::SubmitDesignationApplicationRequest request;
+    request.mutable_application()->set_firm(firm);
+    request.mutable_application()->set_kind(v1::DESIGNATION_KIND_NEW);
+    auto* bid = request.mutable_application()->mutable_evidence()->add_overseas_bids();
+    bid->set_buyer_kind(v1::BUYER_KIND_UN_AGENCY);
+    bid->set_buyer("UNICEF Supply Division");
+    bid->set_country_code("DK");
+    bid->set_reference("LRFP-2026-7");
+    bid->mutable_date()->set_year(2026);
+    bid->mutable_date()->set_month(6);
+    bid->mutable_date()->set_day(1);
+    bid->set_evidence_ref("receipt-7");
+    request.set_request_id(request_id);
+    return request;
+  }
+
+  // Through the whole pipeline to an approved designation.
+  v1::DesignationApplication Approve(const std::string& firm) {
+    const std::string brn = firm.substr(sizeof("firms/") - 1);
+    v1::DesignationApplication application;
+    EXPECT_TRUE(stub_->SubmitDesignationApplication(
+                         Context().get(), Application(firm, "submit-" + brn), &application)
+                    .ok());
+    for (const char* reviewer : {"reviewer-1", "reviewer-2"}) {
+      v1::SubmitReviewRequest review;
+      review.set_name(application.name());
+      review.set_request_id(std::string("review-") + reviewer + brn);
+      for (auto [id, points] : {std::pair<const char*, int>{"market-entry-will", 35},
+                                {"export-capability", 25}, {"export-effort", 24}}) {
+        auto* score = review.mutable_review()->add_scores();
+        score->set_criterion_id(id);
+        score->set_points(points);
+      }
+      EXPECT_TRUE(stub_->SubmitReview(Context(reviewer).get(), review, &application).ok());
+    }
+    v1::DecideDesignationApplicationRequest decide;
+    decide.set_name(application.name());
+    decide.set_outcome(v1::DECISION_OUTCOME_APPROVE);
+    decide.set_reason("committee 2026-11");
+    decide.set_request_id("decide-" + brn);
+    grpc::Status status =
+        stub_->DecideDesignationApplication(Context("committee").get(), decide, &application);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return application;
+  }
+
+  v1::GetFirmDesignationResponse LookUp(const std::string& firm) {
+    v1::GetFirmDesignationRequest request;
+    request.set_firm(firm);
+    v1::GetFirmDesignationResponse response;
+    EXPECT_TRUE(stub_->GetFirmDesignation(Context().get(), request, &response).ok());
+    return response;
+  }
+
+  kexport::testing::TempDir registry_dir_;
+  kexport::testing::TempDir designation_dir_;
+  kexport::testing::RedisServer redis_{registry_dir_.path()};
+  std::unique_ptr<kexport::testing::ServiceProcess> registry_;
+  std::unique_ptr<kexport::testing::ServiceProcess> designation_;
+  std::unique_ptr<v1::Designations::Stub> stub_;
+  std::unique_ptr<registry::v1::FirmRegistry::Stub> firms_;
+};
+
+TEST_F(DesignationServiceTest, ApprovedThenRevokedIsNeverReportedDesignatedAfter) {
+  const std::string firm = RegisterFirm(1);
+  v1::DesignationApplication approved = Approve(firm);
+  ASSERT_EQ(approved.state(), v1::DESIGNATION_APPLICATION_STATE_APPROVED);
+  v1::GetFirmDesignationResponse first = LookUp(firm);
+  ASSERT_TRUE(first.designated());
+  EXPECT_EQ(first.designation().grade(), v1::GRADE_B);
+  // Served again from the cache.
+  EXPECT_TRUE(LookUp(firm).designated());
+
+  v1::RevokeDesignationRequest revoke;
+  revoke.set_name(approved.designation());
+  revoke.set_ground(v1::REVOCATION_GROUND_FRAUD);
+  revoke.set_reason("false export contract in evidence");
+  revoke.set_request_id("revoke-1");
+  v1::Designation revoked;
+  ASSERT_TRUE(stub_->RevokeDesignation(Context().get(), revoke, &revoked).ok());
+  EXPECT_EQ(revoked.state(), v1::DESIGNATION_STATE_REVOKED);
+  EXPECT_FALSE(LookUp(firm).designated());
+
+  grpc::Status twice = stub_->RevokeDesignation(
+      Context().get(), [&] { revoke.set_request_id("revoke-2"); return revoke; }(), &revoked);
+  EXPECT_EQ(twice.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ReadErrorDetails(twice).metadata["state"], "DESIGNATION_STATE_REVOKED");
+}
+
+TEST_F(DesignationServiceTest, AClosedFirmIsNotEligible) {
+  const std::string firm = RegisterFirm(2);
+  registry::v1::CloseFirmRequest close;
+  close.set_name(firm);
+  close.set_reason("business closed");
+  close.set_request_id("close-2");
+  registry::v1::Firm closed;
+  ASSERT_TRUE(firms_->CloseFirm(Context().get(), close, &closed).ok());
+  v1::DesignationApplication application;
+  grpc::Status status = stub_->SubmitDesignationApplication(
+      Context().get(), Application(firm, "submit-closed"), &application);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ReadErrorDetails(status).reason, "FIRM_NOT_ELIGIBLE");
+  EXPECT_EQ(ReadErrorDetails(status).metadata["checks"], "firm-active");
+
+  v1::SubmitDesignationApplicationRequest bad = Application("firms/123", "bad");
+  status = stub_->SubmitDesignationApplication(Context().get(), bad, &application);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ReadErrorDetails(status).fields, ::testing::Contains("application.firm"));
+}
+
+TEST_F(DesignationServiceTest, RegistryDownFailsInTimeRecordsNothingAndARetryAppliesOnce) {
+  const std::string firm = RegisterFirm(3);
+  registry_->Kill();
+  v1::DesignationApplication application;
+  absl::Time start = absl::Now();
+  grpc::Status down = stub_->SubmitDesignationApplication(
+      Context().get(), Application(firm, "submit-while-down"), &application);
+  EXPECT_TRUE(down.error_code() == grpc::StatusCode::UNAVAILABLE ||
+              down.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
+      << down.error_message();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  v1::ListDesignationApplicationsRequest list;
+  v1::ListDesignationApplicationsResponse listed;
+  ASSERT_TRUE(stub_->ListDesignationApplications(Context().get(), list, &listed).ok());
+  EXPECT_EQ(listed.applications_size(), 0);
+
+  ASSERT_TRUE(registry_->Start());
+  grpc::Status status;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    status = stub_->SubmitDesignationApplication(
+        Context().get(), Application(firm, "submit-while-down"), &application);
+    if (status.ok()) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  v1::DesignationApplication again;
+  ASSERT_TRUE(stub_->SubmitDesignationApplication(
+                  Context().get(), Application(firm, "submit-while-down"), &again)
+                  .ok());
+  EXPECT_EQ(again.name(), application.name());
+  ASSERT_TRUE(stub_->ListDesignationApplications(Context().get(), list, &listed).ok());
+  EXPECT_EQ(listed.applications_size(), 1);
+}
+
+TEST_F(DesignationServiceTest, SigkillLosesNothingAcknowledged) {
+  const std::string firm = RegisterFirm(4);
+  v1::DesignationApplication approved = Approve(firm);
+  designation_->Signal(SIGKILL);
+  ASSERT_TRUE(designation_->Wait(absl::Seconds(5)).has_value());
+  ASSERT_TRUE(designation_->Start()) << designation_->ReadLog();
+  Connect();
+  v1::GetDesignationRequest get;
+  get.set_name(approved.designation());
+  v1::Designation designation;
+  ASSERT_TRUE(stub_->GetDesignation(Context().get(), get, &designation).ok());
+  EXPECT_EQ(designation.state(), v1::DESIGNATION_STATE_ACTIVE);
+  EXPECT_EQ(designation.application(), approved.name());
+  EXPECT_TRUE(LookUp(firm).designated());
+}
+
+}  // namespace
+}  // namespace kexport::designation
