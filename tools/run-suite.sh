@@ -5,7 +5,7 @@
 #
 # Settings (environment): KEXPORT_DATA_DIR (default ./data),
 # KEXPORT_REDIS_PORT (6380), KEXPORT_REGISTRY_PORT (50051),
-# KEXPORT_LEDGER_PORT (50054).
+# KEXPORT_DESIGNATION_PORT (50052), KEXPORT_LEDGER_PORT (50054).
 #
 # Redis gets its own instance without persistence, on 6380 so that it does
 # not meet the system Redis Debian starts on 6379.
@@ -18,6 +18,7 @@ bash tools/build.sh
 data_dir=${KEXPORT_DATA_DIR:-$root/data}
 redis_port=${KEXPORT_REDIS_PORT:-6380}
 registry_port=${KEXPORT_REGISTRY_PORT:-50051}
+designation_port=${KEXPORT_DESIGNATION_PORT:-50052}
 ledger_port=${KEXPORT_LEDGER_PORT:-50054}
 mkdir -p "$data_dir"
 
@@ -31,11 +32,11 @@ stop() {
 trap stop INT TERM EXIT
 
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in "$redis_port" "$registry_port" "$ledger_port"; do
+for port in "$redis_port" "$registry_port" "$designation_port" "$ledger_port"; do
   if port_taken "$port"; then
     echo "run-suite: port $port is in use; stop what uses it or choose" \
-      "another with KEXPORT_REDIS_PORT, KEXPORT_REGISTRY_PORT or" \
-      "KEXPORT_LEDGER_PORT" >&2
+      "another with KEXPORT_REDIS_PORT, KEXPORT_REGISTRY_PORT," \
+      "KEXPORT_DESIGNATION_PORT or KEXPORT_LEDGER_PORT" >&2
     exit 1
   fi
 done
@@ -47,11 +48,17 @@ pids+=($!)
 build/services/registry/kexport-registry --port="$registry_port" \
   --data_dir="$data_dir" --redis_addr="127.0.0.1:$redis_port" &
 pids+=($!)
+build/services/designation/kexport-designation --port="$designation_port" \
+  --data_dir="$data_dir" --redis_addr="127.0.0.1:$redis_port" \
+  --registry_addr="127.0.0.1:$registry_port" \
+  --policy_file=config/designation-policy.json \
+  --incentives_file=config/grade-incentives.json &
+pids+=($!)
 build/services/ledger/kexport-ledger --port="$ledger_port" --data_dir="$data_dir" &
 pids+=($!)
 
 # Ready when each service answers through gRPC health.
-for port in "$registry_port" "$ledger_port"; do
+for port in "$registry_port" "$designation_port" "$ledger_port"; do
   for _ in $(seq 100); do
     if tools/kexport-call --addr "localhost:$port" --timeout 1 \
          grpc.health.v1.Health/Check '{}' >/dev/null 2>&1; then
@@ -76,7 +83,7 @@ if [[ ! -f "$data_dir/.demo-loaded" ]]; then
   touch "$data_dir/.demo-loaded"
 fi
 
-echo "run-suite: registry on localhost:$registry_port, ledger on" \
-  "localhost:$ledger_port, Redis on $redis_port; data in $data_dir." \
-  "Ctrl-C stops." >&2
+echo "run-suite: registry on localhost:$registry_port, designation on" \
+  "localhost:$designation_port, ledger on localhost:$ledger_port, Redis on" \
+  "$redis_port; data in $data_dir. Ctrl-C stops." >&2
 wait -n "${pids[@]}"
