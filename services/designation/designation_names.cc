@@ -1,8 +1,8 @@
 #include "services/designation/designation_names.h"
 
-#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/random_id.h"
 
 namespace kexport::designation {
 
@@ -24,15 +24,7 @@ std::string DesignationId(absl::string_view name) {
   return std::string(name);
 }
 
-std::string NewRecordId() {
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  thread_local absl::BitGen random;
-  std::string id(20, 'a');
-  for (char& c : id) {
-    c = kAlphabet[absl::Uniform<size_t>(random, 0, sizeof(kAlphabet) - 1)];
-  }
-  return id;
-}
+std::string NewRecordId() { return RandomId(20); }
 
 bool IsFinal(v1::DesignationApplicationState state) {
   switch (state) {

@@ -7,6 +7,7 @@
 #include "common/dates.h"
 #include "common/errors.h"
 #include "common/macros.h"
+#include "common/sqlite_applied_requests.h"
 #include "common/sqlite_page.h"
 #include "services/designation/designation_names.h"
 
@@ -152,16 +153,7 @@ absl::StatusOr<std::unique_ptr<SqliteDesignationStore>> SqliteDesignationStore::
 absl::StatusOr<std::optional<AppliedRequest>> SqliteDesignationStore::FindAppliedRequest(
     const std::string& request_id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  ASSIGN_OR_RETURN(SqliteStatement * query,
-                   db_->Prepare("SELECT fingerprint, response FROM applied_requests"
-                                " WHERE request_id = ?"));
-  absl::Cleanup reset = [query] { query->Reset(); };
-  query->Bind(1, request_id);
-  ASSIGN_OR_RETURN(bool found, query->Step());
-  if (!found) {
-    return std::nullopt;
-  }
-  return AppliedRequest{query->ColumnText(0), query->ColumnText(1)};
+  return kexport::FindAppliedRequest(*db_, request_id);
 }
 
 absl::Status SqliteDesignationStore::Commit(DesignationWrite& write) {
@@ -182,14 +174,9 @@ absl::Status SqliteDesignationStore::Commit(DesignationWrite& write) {
     RETURN_IF_ERROR(insert->Run());
   }
   if (!write.request_id.empty()) {
-    ASSIGN_OR_RETURN(SqliteStatement * record,
-                     db_->Prepare("INSERT OR IGNORE INTO applied_requests(request_id,"
-                                  " fingerprint, response) VALUES (?, ?, ?)"));
-    record->Bind(1, write.request_id);
-    record->BindBlob(2, write.applied.fingerprint);
-    record->BindBlob(3, write.applied.response);
-    RETURN_IF_ERROR(record->Run());
-    if (record->Changes() != 1) {
+    ASSIGN_OR_RETURN(bool recorded,
+                     RecordAppliedRequest(*db_, write.request_id, write.applied));
+    if (!recorded) {
       return AlreadyExistsError("REQUEST_ID_CONCURRENT",
                                 "the same request_id was applied concurrently");
     }

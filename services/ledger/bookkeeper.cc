@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/random/random.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/escaping.h"
@@ -14,6 +13,7 @@
 #include "common/macros.h"
 #include "common/money.h"
 #include "common/proto_bytes.h"
+#include "common/random_id.h"
 #include "common/sha256.h"
 #include "services/ledger/journal.h"
 #include "services/ledger/ledger_names.h"
@@ -45,16 +45,6 @@ Transfer ClientFields(const Transfer& sent) {
   }
   transfer.set_corrected_transfer(sent.corrected_transfer());
   return transfer;
-}
-
-std::string GeneratedAccountId() {
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  thread_local absl::BitGen random;
-  std::string id(24, 'a');
-  for (char& c : id) {
-    c = kAlphabet[absl::Uniform<size_t>(random, 0, sizeof(kAlphabet) - 1)];
-  }
-  return id;
 }
 
 v1::AccountResult CompareAccounts(const Account& stored, const Account& sent) {
@@ -588,7 +578,7 @@ absl::StatusOr<v1::CreateAccountsResponse> Bookkeeper::CreateAccounts(
     const Account& sent = accounts[i];
     v1::AccountOutcome* outcome = response.add_results();
     outcome->set_index(static_cast<int32_t>(i));
-    std::string id = sent.id().empty() ? GeneratedAccountId() : sent.id();
+    std::string id = sent.id().empty() ? RandomId(24) : sent.id();
     outcome->set_id(id);
     ASSIGN_OR_RETURN(Account * existing, LoadAccount(AccountName(id)));
     if (existing != nullptr) {

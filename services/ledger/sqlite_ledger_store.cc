@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "common/dates.h"
 #include "common/macros.h"
+#include "common/sqlite_applied_requests.h"
 #include "common/sqlite_page.h"
 #include "services/ledger/ledger_names.h"
 
@@ -320,27 +321,15 @@ class SqliteLedgerBatch final : public LedgerBatch {
 
   absl::StatusOr<std::optional<AppliedRequest>> FindAppliedRequest(
       const std::string& request_id) override {
-    ASSIGN_OR_RETURN(SqliteStatement * query,
-                     db_.Prepare("SELECT fingerprint, response FROM"
-                                 " applied_requests WHERE request_id = ?"));
-    absl::Cleanup reset = [query] { query->Reset(); };
-    query->Bind(1, request_id);
-    ASSIGN_OR_RETURN(bool found, query->Step());
-    if (!found) {
-      return std::nullopt;
-    }
-    return AppliedRequest{query->ColumnText(0), query->ColumnText(1)};
+    return kexport::FindAppliedRequest(db_, request_id);
   }
 
   absl::Status RecordAppliedRequest(const std::string& request_id,
                                     const AppliedRequest& applied) override {
-    return Run("INSERT INTO applied_requests(request_id, fingerprint, response)"
-               " VALUES (?, ?, ?)",
-               [&](SqliteStatement& s) {
-                 s.Bind(1, request_id);
-                 s.BindBlob(2, applied.fingerprint);
-                 s.BindBlob(3, applied.response);
-               });
+    ASSIGN_OR_RETURN(bool recorded, kexport::RecordAppliedRequest(db_, request_id, applied));
+    // Found missing inside this very transaction: a second record is a bug.
+    return recorded ? absl::OkStatus()
+                    : absl::InternalError("request id recorded twice in one batch");
   }
 
   absl::Status BeginCommand() override { return db_.Execute("SAVEPOINT command"); }

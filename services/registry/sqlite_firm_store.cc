@@ -10,6 +10,7 @@
 #include "common/dates.h"
 #include "common/errors.h"
 #include "common/macros.h"
+#include "common/sqlite_applied_requests.h"
 #include "common/sqlite_page.h"
 #include "services/registry/firm_validation.h"
 
@@ -71,8 +72,7 @@ CREATE TRIGGER firm_changes_no_delete BEFORE DELETE ON firm_changes
 CREATE TABLE applied_requests (
   request_id TEXT PRIMARY KEY,
   fingerprint BLOB NOT NULL,
-  response BLOB NOT NULL,
-  applied_time_us INTEGER NOT NULL
+  response BLOB NOT NULL
 ) WITHOUT ROWID;
 )sql"},
   };
@@ -132,16 +132,7 @@ absl::StatusOr<std::unique_ptr<SqliteFirmStore>> SqliteFirmStore::Open(
 absl::StatusOr<std::optional<AppliedRequest>>
 SqliteFirmStore::FindAppliedRequest(const std::string& request_id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  ASSIGN_OR_RETURN(SqliteStatement * query,
-                   db_->Prepare("SELECT fingerprint, response FROM "
-                                "applied_requests WHERE request_id = ?"));
-  absl::Cleanup reset = [query] { query->Reset(); };
-  query->Bind(1, request_id);
-  ASSIGN_OR_RETURN(bool found, query->Step());
-  if (!found) {
-    return std::nullopt;
-  }
-  return AppliedRequest{query->ColumnText(0), query->ColumnText(1)};
+  return kexport::FindAppliedRequest(*db_, request_id);
 }
 
 absl::StatusOr<std::optional<Firm>> SqliteFirmStore::LoadFirm(
@@ -337,17 +328,8 @@ absl::StatusOr<bool> SqliteFirmStore::RecordAppliedRequest(
   if (change.request_id.empty()) {
     return true;
   }
-  ASSIGN_OR_RETURN(
-      SqliteStatement * insert,
-      db_->Prepare("INSERT OR IGNORE INTO applied_requests(request_id,"
-                   " fingerprint, response, applied_time_us)"
-                   " VALUES (?, ?, ?, ?)"));
-  insert->Bind(1, change.request_id);
-  insert->BindBlob(2, change.fingerprint);
-  insert->BindBlob(3, response);
-  insert->Bind(4, absl::ToUnixMicros(change.time));
-  RETURN_IF_ERROR(insert->Run());
-  return insert->Changes() == 1;
+  return kexport::RecordAppliedRequest(*db_, change.request_id,
+                                       AppliedRequest{change.fingerprint, response});
 }
 
 absl::StatusOr<std::vector<absl::Status>> SqliteFirmStore::CreateFirms(
