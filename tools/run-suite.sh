@@ -52,7 +52,7 @@ build/services/designation/kexport-designation --port="$designation_port" \
   --data_dir="$data_dir" --redis_addr="127.0.0.1:$redis_port" \
   --registry_addr="127.0.0.1:$registry_port" \
   --policy_file=config/designation-policy.json \
-  --incentives_file=config/grade-incentives.json &
+  --incentives_file=config/grade-incentives.json --seed_demo_history &
 pids+=($!)
 build/services/ledger/kexport-ledger --port="$ledger_port" --data_dir="$data_dir" &
 pids+=($!)

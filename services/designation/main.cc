@@ -9,6 +9,7 @@
 #include "common/redis_cache.h"
 #include "common/server.h"
 #include "common/service_flags.h"
+#include "services/designation/demo_history.h"
 #include "services/designation/designation_handler.h"
 #include "services/designation/designator.h"
 #include "services/designation/policy.h"
@@ -23,6 +24,9 @@ ABSL_FLAG(std::string, registry_addr, "127.0.0.1:50051",
           "The firm registry's gRPC address, host:port");
 ABSL_FLAG(absl::Duration, registry_timeout, absl::Seconds(2),
           "Deadline of each call to the registry");
+ABSL_FLAG(bool, seed_demo_history, false,
+          "Into an empty database, write demo designations from 2012 on (the "
+          "published 341 firms in 2016 and 1,501 in 2025); demo only");
 
 int main(int argc, char** argv) {
   using kexport::StartupFailed;
@@ -44,6 +48,11 @@ int main(int argc, char** argv) {
   auto store = designation::SqliteDesignationStore::Open(*path);
   if (!store.ok()) {
     return StartupFailed("open database", store.status());
+  }
+  if (absl::GetFlag(FLAGS_seed_demo_history)) {
+    if (absl::Status seeded = designation::SeedDemoHistory(**store); !seeded.ok()) {
+      return StartupFailed("seed demo history", seeded);
+    }
   }
   auto redis = kexport::RedisOptionsFromFlags("kexport:designation:");
   if (!redis.ok()) {

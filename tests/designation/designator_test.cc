@@ -6,6 +6,7 @@
 #include "common/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/designation/demo_history.h"
 #include "services/designation/sqlite_designation_store.h"
 #include "tests/support/child_process.h"
 #include "tests/support/error_details.h"
@@ -332,6 +333,22 @@ TEST_F(DesignatorTest, InvalidTransitionsAndBadInput) {
                           "application.evidence.overseas_bids[0].date",
                           "application.evidence.market_missions[0].end_date",
                           "application.evidence.training_evidence_ref"));
+}
+
+TEST_F(DesignatorTest, DemoHistoryReproducesThePublishedCounts) {
+  ASSERT_TRUE(SeedDemoHistory(*store_).ok());
+  v1::GetDesignationStatisticsRequest request;
+  request.set_from_year(2016);
+  request.set_to_year(2025);
+  auto statistics = designator_->GetStatistics(request);
+  ASSERT_TRUE(statistics.ok()) << statistics.status();
+  EXPECT_EQ(statistics->years(0).year(), 2016);
+  EXPECT_EQ(statistics->years(0).designated_firm_count(), 341);
+  EXPECT_EQ(statistics->years(9).year(), 2025);
+  EXPECT_EQ(statistics->years(9).designated_firm_count(), 1501);
+  // Seeding again adds nothing.
+  ASSERT_TRUE(SeedDemoHistory(*store_).ok());
+  EXPECT_EQ(designator_->GetStatistics(request)->years(9).designated_firm_count(), 1501);
 }
 
 TEST_F(DesignatorTest, AnnualReviewRegradesOnceAndStatisticsCount) {
