@@ -181,7 +181,7 @@ absl::Status ValidateReview(const v1::SubmitReviewRequest& request,
     }
   }
   for (const auto& criterion : policy.review_criteria()) {
-    if (!seen.count(criterion.id()) && violations.empty()) {
+    if (!seen.count(criterion.id())) {
       violations.Add("review.scores", absl::StrCat("missing a score for ", criterion.id()));
     }
   }

@@ -14,6 +14,7 @@
 #include "common/macros.h"
 #include "common/order_by.h"
 #include "common/page_token.h"
+#include "common/text.h"
 #include "services/designation/designation_names.h"
 #include "services/designation/designation_timeline.h"
 #include "services/designation/designation_validation.h"
@@ -112,11 +113,17 @@ absl::CivilDay Designator::Today() const { return KoreanDay(clock_()); }
 
 absl::Status Designator::Commit(DesignationWrite& write,
                                 const std::vector<std::string>& firms) {
+  // The day the change is dated, taken before it commits: if midnight
+  // passes meanwhile, both that day's and the new day's look-ups go.
+  const absl::CivilDay change_day = Today();
   absl::Status committed = store_->Commit(write);
   // Dropped even after a failed commit: it may have landed.
   if (cache_ != nullptr) {
     for (const std::string& firm : firms) {
-      firm_lookups_.Invalidate(FirmKey(firm, Today()));
+      firm_lookups_.Invalidate(FirmKey(firm, change_day));
+      if (Today() != change_day) {
+        firm_lookups_.Invalidate(FirmKey(firm, Today()));
+      }
     }
   }
   return committed;
@@ -323,12 +330,13 @@ void Designator::CloseFirstReview(v1::DesignationApplication& application,
     }
     result->set_base_score_x100(result->base_score_x100() + scored->weighted_score_x100());
   }
-  absl::CivilDay today = KoreanDay(now);
+  // Evidence counts as of the submission, however long the review takes.
+  const absl::CivilDay submitted = KoreanDay(FromTimestamp(application.submit_time()));
   EvidenceMetrics metrics = MeasureEvidence(
       application.evidence(),
-      absl::CivilDay(today.year() - rules.evidence_lookback_years(), today.month(),
-                     today.day()),
-      today, 0);
+      absl::CivilDay(submitted.year() - rules.evidence_lookback_years(), submitted.month(),
+                     submitted.day()),
+      submitted, 0);
   Bonuses bonuses = JudgeBonuses(rules, metrics, application.kind(), application.name());
   for (v1::RuleResult& bonus : bonuses.rules) {
     *result->add_bonuses() = std::move(bonus);
@@ -425,11 +433,14 @@ absl::StatusOr<v1::DesignationApplication> Designator::Decide(
             return FailedPreconditionError(
                 "FIRM_NOT_ELIGIBLE", absl::StrCat(application.firm(), " left the registry"));
           }
+          // Graded on the evidence as of the submission.
+          const absl::CivilDay submitted =
+              KoreanDay(FromTimestamp(application.submit_time()));
           EvidenceMetrics metrics = MeasureEvidence(
               application.evidence(),
-              absl::CivilDay(today.year() - rules.evidence_lookback_years(), today.month(),
-                             today.day()),
-              today, facts->ExportTotal(static_cast<int32_t>(today.year() - 1)));
+              absl::CivilDay(submitted.year() - rules.evidence_lookback_years(),
+                             submitted.month(), submitted.day()),
+              submitted, facts->ExportTotal(static_cast<int32_t>(submitted.year() - 1)));
           v1::Designation designation;
           designation.set_name(DesignationName(NewRecordId()));
           designation.set_firm(application.firm());
@@ -563,6 +574,17 @@ absl::StatusOr<v1::AnnualReview> Designator::RunAnnualReview(
         if (done) {
           return *std::move(done);
         }
+        // Grades move forward in time: a later year's review stands.
+        for (int32_t later = request.year() + 1; later <= today.year(); ++later) {
+          ASSIGN_OR_RETURN(std::optional<v1::AnnualReview> newer,
+                           store_->GetAnnualReview(later));
+          if (newer) {
+            return FailedPreconditionError(
+                "LATER_REVIEW_EXISTS",
+                absl::StrCat(newer->name(), " is recorded; ", request.year(),
+                             " can no longer be reviewed"));
+          }
+        }
         const v1::DesignationPolicy& rules = policy_->rules;
         const absl::Time start = clock_();
         v1::AnnualReview review;
@@ -626,17 +648,21 @@ absl::StatusOr<v1::AnnualReview> Designator::RunAnnualReview(
           write.designations.push_back(designation);
           firms.push_back(designation.firm());
         }
-        for (const auto& [grade, count] : counts) {
-          v1::GradeCount* by_grade = review.add_grade_counts();
-          by_grade->set_grade(grade);
-          by_grade->set_count(count);
+        // Best grade first; designations from before grades last.
+        for (v1::Grade grade : {v1::GRADE_A, v1::GRADE_B, v1::GRADE_C,
+                                v1::GRADE_UNSPECIFIED}) {
+          if (counts[grade] > 0) {
+            v1::GradeCount* by_grade = review.add_grade_counts();
+            by_grade->set_grade(grade);
+            by_grade->set_count(counts[grade]);
+          }
         }
         *review.mutable_complete_time() = ToTimestamp(clock_());
         write.annual_review = review;
         write.request_id = request.request_id();
         write.applied = {fingerprint, review.SerializeAsString()};
         absl::Status committed = Commit(write, firms);
-        if (absl::IsAlreadyExists(committed)) {
+        if (absl::IsAlreadyExists(committed) || absl::IsAborted(committed)) {
           // Another run recorded the year first: its review stands.
           ASSIGN_OR_RETURN(std::optional<v1::AnnualReview> other,
                            store_->GetAnnualReview(request.year()));
@@ -845,6 +871,14 @@ absl::StatusOr<v1::DesignationStatistics> Designator::GetStatistics(
   for (const v1::Designation& designation : all) {
     first_year = std::min(first_year, designation.valid_from().year());
   }
+  FieldViolations violations;
+  for (const auto& [field, year] : {std::pair<const char*, int32_t>{"from_year", request.from_year()},
+                                    {"to_year", request.to_year()}}) {
+    if (year != 0 && (year < 2000 || year > 2100)) {
+      violations.Add(field, "0 or 2000 to 2100");
+    }
+  }
+  RETURN_IF_ERROR(violations.ToStatus());
   int32_t from = request.from_year() != 0 ? request.from_year() : first_year;
   int32_t to = request.to_year() != 0 ? request.to_year() : static_cast<int32_t>(today.year());
   if (from > to || to - from >= 50) {
@@ -893,6 +927,10 @@ absl::StatusOr<v1::DesignationStatistics> Designator::GetStatistics(
 
 absl::StatusOr<v1::GradeIncentives> Designator::GetGradeIncentives(
     const v1::GetGradeIncentivesRequest& request) {
+  absl::string_view grade = request.name();
+  if (!absl::ConsumePrefix(&grade, "gradeIncentives/") || !IsLowerSlug(grade, 1)) {
+    return InvalidFieldError("name", "must be `gradeIncentives/{grade}`, e.g. `gradeIncentives/a`");
+  }
   for (const v1::GradeIncentives& incentives : policy_->incentives) {
     if (incentives.name() == request.name()) {
       return incentives;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/dates.h"
+#include "common/money.h"
 
 namespace kexport::designation {
 namespace {
@@ -49,7 +50,9 @@ EvidenceMetrics MeasureEvidence(const v1::DesignationEvidence& evidence,
   for (const auto& contract : evidence.contracts_won()) {
     if (!Within(contract.date(), from, until)) continue;
     v[v1::EVIDENCE_METRIC_CONTRACTS_WON] += 1;
-    v[v1::EVIDENCE_METRIC_CONTRACTS_WON_USD_CENTS] += contract.amount_usd_cents();
+    // Saturates rather than overflows: 200 contracts may each be huge.
+    int64_t& value = v[v1::EVIDENCE_METRIC_CONTRACTS_WON_USD_CENTS];
+    value = CheckedAdd(value, contract.amount_usd_cents()).value_or(INT64_MAX);
     v[v1::EVIDENCE_METRIC_AGENCY_SUPPORTED_EXPORTS] +=
         !contract.supported_by_program().empty();
   }

@@ -86,11 +86,12 @@ absl::Status CheckPolicy(const Policy& policy) {
   for (const auto& bonus : rules.bonuses()) RETURN_IF_ERROR(CheckRule(bonus.condition()));
   for (const auto& grade : rules.grade_rules()) {
     RETURN_IF_ERROR(CheckRule(grade.condition()));
-    if (grade.grade() == v1::GRADE_UNSPECIFIED) {
+    if (grade.grade() == v1::GRADE_UNSPECIFIED || !v1::Grade_IsValid(grade.grade())) {
       return Bad(absl::StrCat("grade rule ", grade.condition().id(), " grants no grade"));
     }
   }
-  if (rules.default_grade() == v1::GRADE_UNSPECIFIED) {
+  if (rules.default_grade() == v1::GRADE_UNSPECIFIED ||
+      !v1::Grade_IsValid(rules.default_grade())) {
     return Bad("default_grade is required");
   }
   return absl::OkStatus();

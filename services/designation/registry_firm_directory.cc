@@ -37,7 +37,7 @@ absl::StatusOr<std::optional<FirmFacts>> RegistryFirmDirectory::Lookup(
   }
   registry::v1::ListExportRecordsRequest exports;
   exports.set_parent(get.name());
-  exports.set_page_size(10);
+  exports.set_page_size(100);
   registry::v1::ListExportRecordsResponse records;
   context = MakeCallContext(nullptr, timeout_, "designation");
   status = stub_->ListExportRecords(context.get(), exports, &records);

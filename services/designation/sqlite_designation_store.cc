@@ -29,6 +29,8 @@ CREATE TABLE applications (
   body BLOB NOT NULL
 );
 CREATE INDEX applications_by_firm ON applications(firm, final);
+-- One application in progress per firm, even under concurrent submissions.
+CREATE UNIQUE INDEX applications_open_per_firm ON applications(firm) WHERE final = 0;
 CREATE INDEX applications_by_submit_time ON applications(submit_time_us, id);
 CREATE INDEX applications_by_update_time ON applications(update_time_us, id);
 CREATE TABLE designations (
@@ -88,7 +90,7 @@ absl::Status WriteApplication(SqliteDatabase& db, v1::DesignationApplication& ap
   ASSIGN_OR_RETURN(
       SqliteStatement * write,
       db.Prepare(version == 0
-                     ? "INSERT OR IGNORE INTO applications(state, kind, final,"
+                     ? "INSERT INTO applications(state, kind, final,"
                        " update_time_us, body, version, id, firm, submit_time_us)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8)"
                      : "UPDATE applications SET state = ?1, kind = ?2, final = ?3,"
@@ -106,7 +108,13 @@ absl::Status WriteApplication(SqliteDatabase& db, v1::DesignationApplication& ap
   } else {
     write->Bind(9, version);
   }
-  RETURN_IF_ERROR(write->Run());
+  absl::Status written = write->Run();
+  if (absl::IsAlreadyExists(written)) {
+    return AlreadyExistsError(
+        "APPLICATION_IN_PROGRESS",
+        absl::StrCat(application.firm(), " already has an application in progress"));
+  }
+  RETURN_IF_ERROR(written);
   if (write->Changes() != 1) {
     return Changed(application.name());
   }

@@ -3,6 +3,8 @@
 // end-to-end tests use the real one).
 #include "services/designation/designator.h"
 
+#include <thread>
+
 #include "common/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -333,6 +335,50 @@ TEST_F(DesignatorTest, InvalidTransitionsAndBadInput) {
                           "application.evidence.overseas_bids[0].date",
                           "application.evidence.market_missions[0].end_date",
                           "application.evidence.training_evidence_ref"));
+}
+
+TEST_F(DesignatorTest, ConcurrentSubmissionsLeaveOneApplicationInProgress) {
+  const std::string firm = "firms/" + SampleBrn(1);
+  std::vector<absl::StatusOr<v1::DesignationApplication>> results(6);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] {
+      v1::SubmitDesignationApplicationRequest request;
+      request.mutable_application()->set_firm(firm);
+      request.mutable_application()->set_kind(v1::DESIGNATION_KIND_NEW);
+      *request.mutable_application()->mutable_evidence() = Evidence(false, true, false);
+      request.set_request_id("racing-" + std::to_string(i));
+      results[i] = designator_->Submit(request, "applicant");
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  int accepted = 0;
+  for (const auto& result : results) {
+    if (result.ok()) {
+      ++accepted;
+    } else {
+      EXPECT_EQ(result.status().code(), absl::StatusCode::kAlreadyExists) << result.status();
+    }
+  }
+  EXPECT_EQ(accepted, 1);
+}
+
+TEST_F(DesignatorTest, StatisticsAndReviewsRefuseImpossibleYears) {
+  v1::GetDesignationStatisticsRequest stats;
+  stats.set_from_year(2147483647);
+  stats.set_to_year(2147483647);
+  EXPECT_EQ(designator_->GetStatistics(stats).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  SetToday(2027, 2, 1);
+  v1::RunAnnualReviewRequest run;
+  run.set_year(2026);
+  run.set_request_id("r-2026");
+  ASSERT_TRUE(designator_->RunAnnualReview(run, "operator").ok());
+  run.set_year(2025);
+  run.set_request_id("r-2025");
+  auto older = designator_->RunAnnualReview(run, "operator");
+  EXPECT_EQ(older.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(older.status()), "LATER_REVIEW_EXISTS");
 }
 
 TEST_F(DesignatorTest, DemoHistoryReproducesThePublishedCounts) {
