@@ -19,6 +19,18 @@ using kexport::testing::ReadErrorDetails;
 using kexport::testing::SampleBrn;
 using kexport::testing::SampleFirm;
 
+// A day about two months ago: evidence the service counts whenever the
+// tests run (its look-back is three years back from the real today).
+google::type::Date RecentDay() {
+  absl::CivilDay day =
+      absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(9 * 3600)) - 60;
+  google::type::Date date;
+  date.set_year(static_cast<int32_t>(day.year()));
+  date.set_month(day.month());
+  date.set_day(day.day());
+  return date;
+}
+
 class DesignationServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -67,9 +79,7 @@ class DesignationServiceTest : public ::testing::Test {
     bid->set_buyer("UNICEF Supply Division");
     bid->set_country_code("DK");
     bid->set_reference("LRFP-2026-7");
-    bid->mutable_date()->set_year(2026);
-    bid->mutable_date()->set_month(6);
-    bid->mutable_date()->set_day(1);
+    *bid->mutable_date() = RecentDay();
     bid->set_evidence_ref("receipt-7");
     request.set_request_id(request_id);
     return request;
@@ -146,6 +156,72 @@ TEST_F(DesignationServiceTest, ApprovedThenRevokedIsNeverReportedDesignatedAfter
       Context().get(), [&] { revoke.set_request_id("revoke-2"); return revoke; }(), &revoked);
   EXPECT_EQ(twice.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(ReadErrorDetails(twice).metadata["state"], "DESIGNATION_STATE_REVOKED");
+}
+
+TEST_F(DesignationServiceTest, EveryPipelinePathThroughTheRealServices) {
+  auto submit = [&](int n, bool evidence, bool pilot) {
+    v1::SubmitDesignationApplicationRequest request =
+        Application(RegisterFirm(n), "paths-" + std::to_string(n));
+    if (!evidence) {
+      request.mutable_application()->clear_evidence();
+    }
+    if (pilot) {
+      auto* p = request.mutable_application()->mutable_evidence()->add_overseas_pilots();
+      p->set_product("Smart meter");
+      p->set_host("Kenya Power");
+      p->set_country_code("KE");
+      p->set_outcome(v1::PILOT_OUTCOME_SUCCEEDED);
+      *p->mutable_concluded_on() = RecentDay();
+      p->set_evidence_ref("acceptance letter");
+    }
+    v1::DesignationApplication application;
+    grpc::Status status =
+        stub_->SubmitDesignationApplication(Context().get(), request, &application);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return application;
+  };
+  auto review = [&](const v1::DesignationApplication& application, const char* reviewer,
+                    int points) {
+    v1::SubmitReviewRequest request;
+    request.set_name(application.name());
+    request.set_request_id(std::string("score-") + reviewer + application.name().substr(24));
+    for (const char* id : {"market-entry-will", "export-capability", "export-effort"}) {
+      auto* score = request.mutable_review()->add_scores();
+      score->set_criterion_id(id);
+      score->set_points(points);
+    }
+    v1::DesignationApplication out;
+    EXPECT_TRUE(stub_->SubmitReview(Context(reviewer).get(), request, &out).ok());
+    return out;
+  };
+  EXPECT_EQ(submit(10, false, false).state(),
+            v1::DESIGNATION_APPLICATION_STATE_PRESCREEN_FAILED);
+  v1::DesignationApplication weak = submit(11, true, false);
+  review(weak, "reviewer-1", 10);
+  EXPECT_EQ(review(weak, "reviewer-2", 10).state(),
+            v1::DESIGNATION_APPLICATION_STATE_FIRST_REVIEW_FAILED);
+  v1::DesignationApplication fast = submit(12, true, true);
+  EXPECT_TRUE(fast.fast_track());
+  ASSERT_EQ(fast.state(), v1::DESIGNATION_APPLICATION_STATE_IN_COMMITTEE);
+  v1::DecideDesignationApplicationRequest decide;
+  decide.set_name(fast.name());
+  decide.set_outcome(v1::DECISION_OUTCOME_REJECT);
+  decide.set_reason("not yet");
+  decide.set_request_id("reject-12");
+  v1::DesignationApplication rejected;
+  ASSERT_TRUE(stub_->DecideDesignationApplication(Context("committee").get(), decide,
+                                                  &rejected).ok());
+  EXPECT_EQ(rejected.state(), v1::DESIGNATION_APPLICATION_STATE_REJECTED);
+  // A stale etag is refused; deciding a final application is too.
+  decide.set_request_id("reject-12-again");
+  decide.set_etag(fast.etag());
+  EXPECT_EQ(stub_->DecideDesignationApplication(Context("committee").get(), decide,
+                                                &rejected).error_code(),
+            grpc::StatusCode::ABORTED);
+  decide.clear_etag();
+  EXPECT_EQ(stub_->DecideDesignationApplication(Context("committee").get(), decide,
+                                                &rejected).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_F(DesignationServiceTest, AClosedFirmIsNotEligible) {
