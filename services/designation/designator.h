@@ -20,10 +20,13 @@
 #include "common/idempotency.h"
 #include "common/read_through.h"
 #include "services/designation/designation_store.h"
-#include "services/designation/firm_directory.h"
+#include "clients/firm_directory.h"
 #include "services/designation/policy.h"
 
 namespace kexport::designation {
+
+using clients::FirmDirectory;
+using clients::FirmFacts;
 
 class Designator final {
  public:

@@ -13,7 +13,7 @@
 #include "services/designation/designation_handler.h"
 #include "services/designation/designator.h"
 #include "services/designation/policy.h"
-#include "services/designation/registry_firm_directory.h"
+#include "clients/registry_firm_directory.h"
 #include "services/designation/sqlite_designation_store.h"
 
 ABSL_FLAG(std::string, policy_file, "config/designation-policy.json",
@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
   if (redis->has_value()) {
     cache = std::make_unique<kexport::RedisCache>(**redis);
   }
-  designation::RegistryFirmDirectory registry(absl::GetFlag(FLAGS_registry_addr),
+  kexport::clients::RegistryFirmDirectory registry(absl::GetFlag(FLAGS_registry_addr),
                                               absl::GetFlag(FLAGS_registry_timeout));
   designation::Designator designator(store->get(), &registry, &*policy, cache.get(),
                                      absl::GetFlag(FLAGS_cache_ttl), kexport::SystemClock());

@@ -17,6 +17,9 @@
 namespace kexport::designation {
 namespace {
 
+using clients::FirmDirectory;
+using clients::FirmFacts;
+
 using kexport::testing::SampleBrn;
 using kexport::testing::SampleFirm;
 

@@ -1,5 +1,4 @@
-// What the designation service needs to know about a firm, from the
-// registry. An interface, so the rules can be tested without a registry and
+// What other services need to know about a firm, from the registry. An interface, so the rules can be tested without a registry and
 // the registry client can change without touching them.
 //
 //   ASSIGN_OR_RETURN(std::optional<FirmFacts> firm, directory.Lookup(brn));
@@ -13,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "kexport/registry/v1/registry.pb.h"
 
-namespace kexport::designation {
+namespace kexport::clients {
 
 struct FirmFacts {
   registry::v1::Firm firm;
@@ -39,4 +38,4 @@ class FirmDirectory {
   virtual absl::StatusOr<std::optional<FirmFacts>> Lookup(const std::string& brn) = 0;
 };
 
-}  // namespace kexport::designation
+}  // namespace kexport::clients

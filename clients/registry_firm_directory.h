@@ -9,9 +9,9 @@
 
 #include "absl/time/time.h"
 #include "kexport/registry/v1/registry.grpc.pb.h"
-#include "services/designation/firm_directory.h"
+#include "clients/firm_directory.h"
 
-namespace kexport::designation {
+namespace kexport::clients {
 
 class RegistryFirmDirectory final : public FirmDirectory {
  public:
@@ -24,4 +24,4 @@ class RegistryFirmDirectory final : public FirmDirectory {
   absl::Duration timeout_;
 };
 
-}  // namespace kexport::designation
+}  // namespace kexport::clients

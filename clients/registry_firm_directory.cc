@@ -1,9 +1,9 @@
-#include "services/designation/registry_firm_directory.h"
+#include "clients/registry_firm_directory.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/client.h"
 
-namespace kexport::designation {
+namespace kexport::clients {
 namespace {
 
 // The registry's error, with its code kept: UNAVAILABLE and
@@ -48,4 +48,4 @@ absl::StatusOr<std::optional<FirmFacts>> RegistryFirmDirectory::Lookup(
   return facts;
 }
 
-}  // namespace kexport::designation
+}  // namespace kexport::clients
