@@ -1,19 +1,9 @@
 #include "clients/registry_firm_directory.h"
 
-#include "absl/strings/str_cat.h"
+#include "clients/grpc_errors.h"
 #include "common/client.h"
 
 namespace kexport::clients {
-namespace {
-
-// The registry's error, with its code kept: UNAVAILABLE and
-// DEADLINE_EXCEEDED reach the caller as such.
-absl::Status FromGrpc(const grpc::Status& status) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      absl::StrCat("registry: ", status.error_message()));
-}
-
-}  // namespace
 
 RegistryFirmDirectory::RegistryFirmDirectory(const std::string& address,
                                              absl::Duration timeout)
@@ -33,7 +23,7 @@ absl::StatusOr<std::optional<FirmFacts>> RegistryFirmDirectory::Lookup(
     return std::nullopt;
   }
   if (!status.ok()) {
-    return FromGrpc(status);
+    return FromGrpc("registry", status);
   }
   registry::v1::ListExportRecordsRequest exports;
   exports.set_parent(get.name());
@@ -42,7 +32,7 @@ absl::StatusOr<std::optional<FirmFacts>> RegistryFirmDirectory::Lookup(
   context = MakeCallContext(nullptr, timeout_, "designation");
   status = stub_->ListExportRecords(context.get(), exports, &records);
   if (!status.ok()) {
-    return FromGrpc(status);
+    return FromGrpc("registry", status);
   }
   facts.exports.assign(records.export_records().begin(), records.export_records().end());
   return facts;

@@ -3,6 +3,7 @@
 // an ineligible firm, the registry going away, and SIGKILL.
 #include <signal.h>
 
+#include "clients/designation_directory.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kexport/designation/v1/designation.grpc.pb.h"
@@ -156,6 +157,26 @@ TEST_F(DesignationServiceTest, ApprovedThenRevokedIsNeverReportedDesignatedAfter
       Context().get(), [&] { revoke.set_request_id("revoke-2"); return revoke; }(), &revoked);
   EXPECT_EQ(twice.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(ReadErrorDetails(twice).metadata["state"], "DESIGNATION_STATE_REVOKED");
+}
+
+// The client the applications service checks eligibility with.
+TEST_F(DesignationServiceTest, TheDirectoryClientReportsTheDesignationInForce) {
+  clients::GrpcDesignationDirectory directory(designation_->address(), absl::Seconds(2));
+  const std::string firm = RegisterFirm(4);
+  auto before = directory.InForce(firm);
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_FALSE(before->has_value());
+
+  v1::DesignationApplication approved = Approve(firm);
+  auto after = directory.InForce(firm);
+  ASSERT_TRUE(after.ok() && after->has_value()) << after.status();
+  EXPECT_EQ((*after)->name(), approved.designation());
+  EXPECT_EQ((*after)->grade(), v1::GRADE_B);
+
+  designation_->Kill();
+  auto down = directory.InForce(firm);
+  EXPECT_TRUE(absl::IsUnavailable(down.status()) || absl::IsDeadlineExceeded(down.status()))
+      << down.status();
 }
 
 TEST_F(DesignationServiceTest, EveryPipelinePathThroughTheRealServices) {

@@ -1,0 +1,31 @@
+#include "clients/designation_directory.h"
+
+#include "absl/strings/str_cat.h"
+#include "clients/grpc_errors.h"
+#include "common/client.h"
+
+namespace kexport::clients {
+
+GrpcDesignationDirectory::GrpcDesignationDirectory(const std::string& address,
+                                                   absl::Duration timeout)
+    : stub_(designation::v1::Designations::NewStub(MakeChannel(
+          address, {"kexport.designation.v1.Designations/GetFirmDesignation"}))),
+      timeout_(timeout) {}
+
+absl::StatusOr<std::optional<designation::v1::Designation>> GrpcDesignationDirectory::InForce(
+    const std::string& firm) {
+  designation::v1::GetFirmDesignationRequest request;
+  request.set_firm(firm);
+  designation::v1::GetFirmDesignationResponse response;
+  auto context = MakeCallContext(nullptr, timeout_, "applications");
+  grpc::Status status = stub_->GetFirmDesignation(context.get(), request, &response);
+  if (!status.ok()) {
+    return FromGrpc("designation", status);
+  }
+  if (!response.designated()) {
+    return std::nullopt;
+  }
+  return response.designation();
+}
+
+}  // namespace kexport::clients

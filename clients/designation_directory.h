@@ -1,0 +1,37 @@
+// The G-PASS designation a firm holds today, from the designation service,
+// behind an interface for the services that check eligibility.
+//
+//   ASSIGN_OR_RETURN(std::optional<Designation> d, designations.InForce(firm));
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "kexport/designation/v1/designation.grpc.pb.h"
+
+namespace kexport::clients {
+
+class DesignationDirectory {
+ public:
+  virtual ~DesignationDirectory() = default;
+  // The designation in force today, nullopt when none; UNAVAILABLE or
+  // DEADLINE_EXCEEDED when the service cannot answer in time.
+  virtual absl::StatusOr<std::optional<designation::v1::Designation>> InForce(
+      const std::string& firm) = 0;
+};
+
+class GrpcDesignationDirectory final : public DesignationDirectory {
+ public:
+  GrpcDesignationDirectory(const std::string& address, absl::Duration timeout);
+  absl::StatusOr<std::optional<designation::v1::Designation>> InForce(
+      const std::string& firm) override;
+
+ private:
+  std::unique_ptr<designation::v1::Designations::Stub> stub_;
+  absl::Duration timeout_;
+};
+
+}  // namespace kexport::clients

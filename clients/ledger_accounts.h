@@ -1,0 +1,34 @@
+// What a ledger account can still take, from the ledger service, behind an
+// interface for the services that plan spending.
+//
+//   ASSIGN_OR_RETURN(int64_t available, accounts.Available("accounts/voucher-2026-budget"));
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "kexport/ledger/v1/ledger.grpc.pb.h"
+
+namespace kexport::clients {
+
+class LedgerAccounts {
+ public:
+  virtual ~LedgerAccounts() = default;
+  // Account.available, won; NOT_FOUND for an unknown account.
+  virtual absl::StatusOr<int64_t> Available(const std::string& account) = 0;
+};
+
+class GrpcLedgerAccounts final : public LedgerAccounts {
+ public:
+  GrpcLedgerAccounts(const std::string& address, absl::Duration timeout);
+  absl::StatusOr<int64_t> Available(const std::string& account) override;
+
+ private:
+  std::unique_ptr<ledger::v1::Ledger::Stub> stub_;
+  absl::Duration timeout_;
+};
+
+}  // namespace kexport::clients

@@ -1,0 +1,339 @@
+#include "services/applications/sqlite_applications_store.h"
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_join.h"
+#include "common/dates.h"
+#include "common/errors.h"
+#include "common/macros.h"
+#include "common/sqlite_applied_requests.h"
+#include "common/sqlite_page.h"
+
+namespace kexport::applications {
+namespace {
+
+const std::vector<Migration>& Migrations() {
+  static const auto* migrations = new std::vector<Migration>{
+      {1, R"sql(
+CREATE TABLE programs (
+  name TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  body BLOB NOT NULL
+);
+CREATE TABLE rounds (
+  name TEXT PRIMARY KEY,
+  program TEXT NOT NULL,
+  start_us INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  body BLOB NOT NULL
+);
+CREATE INDEX rounds_by_program ON rounds(program, start_us);
+CREATE TABLE applications (
+  name TEXT PRIMARY KEY,
+  round TEXT NOT NULL,
+  firm TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  create_us INTEGER NOT NULL,
+  submit_us INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  body BLOB NOT NULL
+);
+CREATE INDEX applications_by_round ON applications(round, submit_us);
+CREATE INDEX applications_by_firm ON applications(firm);
+CREATE INDEX applications_by_create_time ON applications(create_us, name);
+-- One application per firm per round, withdrawn ones aside.
+CREATE UNIQUE INDEX applications_one_per_round ON applications(round, firm)
+  WHERE state != 11;
+CREATE TABLE selections (
+  round TEXT PRIMARY KEY,
+  body BLOB NOT NULL
+);
+CREATE TABLE applied_requests (
+  request_id TEXT PRIMARY KEY,
+  fingerprint BLOB NOT NULL,
+  response BLOB NOT NULL
+) WITHOUT ROWID;
+)sql"},
+  };
+  return *migrations;
+}
+
+int64_t Micros(const google::protobuf::Timestamp& timestamp) {
+  return absl::ToUnixMicros(FromTimestamp(timestamp));
+}
+
+template <typename Message>
+absl::StatusOr<Message> Parse(const std::string& body, int64_t version) {
+  Message message;
+  if (!message.ParseFromString(body)) {
+    return absl::DataLossError("a stored record does not parse");
+  }
+  message.set_etag(absl::StrCat(version));
+  return message;
+}
+
+// Writes `record` at the version its etag names ("" inserts it), with the
+// extra columns `columns` (name = value) kept beside its body.
+template <typename Message>
+absl::Status Put(SqliteDatabase& db, const std::string& table, Message& record,
+                 const std::vector<std::pair<std::string, std::variant<int64_t, std::string>>>&
+                     columns) {
+  int64_t version = 0;
+  if (!record.etag().empty() && !absl::SimpleAtoi(record.etag(), &version)) {
+    return AbortedError("ETAG_MISMATCH", absl::StrCat(record.name(), " changed"));
+  }
+  Message body = record;
+  body.clear_etag();
+  std::vector<std::string> names;
+  std::vector<std::string> assignments;
+  SqlValues values;
+  for (const auto& [column, value] : columns) {
+    names.push_back(column);
+    assignments.push_back(absl::StrCat(column, " = ?"));
+    if (const auto* number = std::get_if<int64_t>(&value)) {
+      values.Add(*number);
+    } else {
+      values.Add(std::get<std::string>(value));
+    }
+  }
+  values.Add(body.SerializeAsString());
+  values.Add(record.name());
+  std::string sql;
+  if (version == 0) {
+    names.push_back("body");
+    names.push_back("name");
+    sql = absl::StrCat("INSERT INTO ", table, " (", absl::StrJoin(names, ", "),
+                       ", version) VALUES (",
+                       absl::StrJoin(std::vector<std::string>(names.size(), "?"), ", "),
+                       ", 1)");
+  } else {
+    sql = absl::StrCat("UPDATE ", table, " SET ", absl::StrJoin(assignments, ", "),
+                       assignments.empty() ? "" : ", ",
+                       "body = ?, version = version + 1 WHERE name = ? AND version = ?");
+    values.Add(version);
+  }
+  ASSIGN_OR_RETURN(SqliteStatement * statement, db.Prepare(sql));
+  values.BindTo(*statement);
+  absl::Status written = statement->Run();
+  if (absl::IsAlreadyExists(written)) {
+    return AlreadyExistsError(absl::StrCat(absl::AsciiStrToUpper(table.substr(0, table.size() - 1)),
+                                           "_EXISTS"),
+                              absl::StrCat(record.name(), " exists already"));
+  }
+  RETURN_IF_ERROR(written);
+  if (statement->Changes() != 1) {
+    return AbortedError("ETAG_MISMATCH",
+                        absl::StrCat(record.name(), " changed since it was read"));
+  }
+  record.set_etag(absl::StrCat(version + 1));
+  return absl::OkStatus();
+}
+
+template <typename Message>
+absl::StatusOr<std::vector<Message>> Query(SqliteDatabase& db, const std::string& sql,
+                                           const SqlValues& values) {
+  ASSIGN_OR_RETURN(SqliteStatement * statement, db.Prepare(sql));
+  absl::Cleanup reset = [statement] { statement->Reset(); };
+  values.BindTo(*statement);
+  std::vector<Message> records;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, statement->Step());
+    if (!row) return records;
+    ASSIGN_OR_RETURN(Message record,
+                     Parse<Message>(statement->ColumnText(0), statement->ColumnInt(1)));
+    records.push_back(std::move(record));
+  }
+}
+
+template <typename Message>
+absl::StatusOr<std::optional<Message>> One(SqliteDatabase& db, const std::string& table,
+                                           const std::string& name) {
+  SqlValues values;
+  values.Add(name);
+  ASSIGN_OR_RETURN(std::vector<Message> found,
+                   Query<Message>(db, absl::StrCat("SELECT body, version FROM ", table,
+                                                   " WHERE name = ?"),
+                                  values));
+  if (found.empty()) return std::nullopt;
+  return found.front();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteApplicationsStore>> SqliteApplicationsStore::Open(
+    const std::string& path) {
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> db,
+                   SqliteDatabase::Open(path, Migrations()));
+  return std::unique_ptr<SqliteApplicationsStore>(new SqliteApplicationsStore(std::move(db)));
+}
+
+absl::StatusOr<std::optional<AppliedRequest>> SqliteApplicationsStore::FindAppliedRequest(
+    const std::string& request_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return kexport::FindAppliedRequest(*db_, request_id);
+}
+
+absl::Status SqliteApplicationsStore::Commit(ApplicationsWrite& write) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteTransaction tx(*db_);
+  RETURN_IF_ERROR(tx.begun());
+  for (v1::Program& program : write.programs) {
+    RETURN_IF_ERROR(Put(*db_, "programs", program, {}));
+  }
+  for (v1::Round& round : write.rounds) {
+    RETURN_IF_ERROR(Put(*db_, "rounds", round,
+                        {{"program", round.name().substr(0, round.name().find("/rounds/"))},
+                         {"start_us", Micros(round.apply_start_time())}}));
+  }
+  for (v1::Application& application : write.applications) {
+    absl::Status put = Put(*db_, "applications", application,
+                           {{"round", application.round()},
+                            {"firm", application.firm()},
+                            {"state", int64_t{application.state()}},
+                            {"create_us", Micros(application.create_time())},
+                            {"submit_us", application.has_submit_time()
+                                              ? Micros(application.submit_time())
+                                              : INT64_MAX}});
+    if (absl::IsAlreadyExists(put)) {
+      return AlreadyExistsError(
+          "APPLICATION_EXISTS",
+          absl::StrCat(application.firm(), " has applied to ", application.round()));
+    }
+    RETURN_IF_ERROR(put);
+  }
+  if (write.selection) {
+    ASSIGN_OR_RETURN(SqliteStatement * insert,
+                     db_->Prepare("INSERT OR REPLACE INTO selections(round, body) VALUES (?, ?)"));
+    const std::string& name = write.selection->name();
+    insert->Bind(1, name.substr(0, name.rfind("/selection")));
+    insert->BindBlob(2, write.selection->SerializeAsString());
+    RETURN_IF_ERROR(insert->Run());
+  }
+  if (!write.request_id.empty()) {
+    ASSIGN_OR_RETURN(bool recorded, RecordAppliedRequest(*db_, write.request_id, write.applied));
+    if (!recorded) {
+      return AlreadyExistsError("REQUEST_ID_CONCURRENT",
+                                "the same request_id was applied concurrently");
+    }
+  }
+  return tx.Commit();
+}
+
+absl::StatusOr<std::optional<v1::Program>> SqliteApplicationsStore::GetProgram(
+    const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return One<v1::Program>(*db_, "programs", name);
+}
+
+absl::StatusOr<Page<v1::Program>> SqliteApplicationsStore::ListPrograms(
+    const PageRequest& page) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement * statement,
+                   db_->Prepare("SELECT body, version, name FROM programs WHERE name > ?"
+                                " ORDER BY name LIMIT ?"));
+  absl::Cleanup reset = [statement] { statement->Reset(); };
+  statement->Bind(1, page.after.empty() ? std::string() : page.after[0]);
+  statement->Bind(2, int64_t{page.size} + 1);
+  return ReadPage<v1::Program>(
+      *statement, page.size, [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::Program>> {
+        ASSIGN_OR_RETURN(v1::Program program,
+                         Parse<v1::Program>(row.ColumnText(0), row.ColumnInt(1)));
+        return PagedRow<v1::Program>{std::move(program), {row.ColumnText(2)}};
+      });
+}
+
+absl::StatusOr<std::optional<v1::Round>> SqliteApplicationsStore::GetRound(
+    const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return One<v1::Round>(*db_, "rounds", name);
+}
+
+absl::StatusOr<std::vector<v1::Round>> SqliteApplicationsStore::ProgramRounds(
+    const std::string& program) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqlValues values;
+  values.Add(program);
+  return Query<v1::Round>(
+      *db_, "SELECT body, version FROM rounds WHERE program = ? ORDER BY start_us, name", values);
+}
+
+absl::StatusOr<std::optional<v1::Application>> SqliteApplicationsStore::GetApplication(
+    const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return One<v1::Application>(*db_, "applications", name);
+}
+
+absl::StatusOr<Page<v1::Application>> SqliteApplicationsStore::ListApplications(
+    const ApplicationQuery& query) {
+  std::string sql = "SELECT body, version, name, create_us FROM applications WHERE 1 = 1";
+  SqlValues values;
+  if (!query.round.empty()) {
+    sql += " AND round = ?";
+    values.Add(query.round);
+  }
+  if (!query.firm.empty()) {
+    sql += " AND firm = ?";
+    values.Add(query.firm);
+  }
+  if (!query.states.empty()) {
+    sql += " AND state IN (SELECT value FROM json_each(?))";
+    values.Add(absl::StrCat("[", absl::StrJoin(query.states, ","), "]"));
+  }
+  const char* after = query.descending ? "<" : ">";
+  if (query.page.after.size() == 2) {
+    int64_t micros = 0;
+    if (!absl::SimpleAtoi(query.page.after[0], &micros)) {
+      return InvalidFieldError("page_token", "malformed");
+    }
+    absl::StrAppend(&sql, " AND (create_us ", after, " ? OR (create_us = ? AND name ", after,
+                    " ?))");
+    values.Add(micros);
+    values.Add(micros);
+    values.Add(query.page.after[1]);
+  }
+  const char* direction = query.descending ? "DESC" : "ASC";
+  absl::StrAppend(&sql, " ORDER BY create_us ", direction, ", name ", direction, " LIMIT ?");
+  values.Add(int64_t{query.page.size} + 1);
+  std::lock_guard<std::mutex> lock(mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement * statement, db_->Prepare(sql));
+  absl::Cleanup reset = [statement] { statement->Reset(); };
+  values.BindTo(*statement);
+  return ReadPage<v1::Application>(
+      *statement, query.page.size,
+      [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::Application>> {
+        ASSIGN_OR_RETURN(v1::Application application,
+                         Parse<v1::Application>(row.ColumnText(0), row.ColumnInt(1)));
+        return PagedRow<v1::Application>{std::move(application),
+                                         {absl::StrCat(row.ColumnInt(3)), row.ColumnText(2)}};
+      });
+}
+
+absl::StatusOr<std::vector<v1::Application>> SqliteApplicationsStore::RoundApplications(
+    const std::string& round) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqlValues values;
+  values.Add(round);
+  return Query<v1::Application>(
+      *db_, "SELECT body, version FROM applications WHERE round = ? ORDER BY submit_us, name",
+      values);
+}
+
+absl::StatusOr<std::optional<v1::Selection>> SqliteApplicationsStore::GetSelection(
+    const std::string& round) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement * query,
+                   db_->Prepare("SELECT body FROM selections WHERE round = ?"));
+  absl::Cleanup reset = [query] { query->Reset(); };
+  query->Bind(1, round);
+  ASSIGN_OR_RETURN(bool found, query->Step());
+  if (!found) return std::nullopt;
+  v1::Selection selection;
+  if (!selection.ParseFromString(query->ColumnText(0))) {
+    return absl::DataLossError("a stored selection does not parse");
+  }
+  return selection;
+}
+
+}  // namespace kexport::applications

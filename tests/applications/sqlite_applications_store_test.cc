@@ -1,0 +1,164 @@
+// The applications store on a real SQLite file: optimistic versions, one
+// application per firm and round, atomic commits, keyset pages, and records
+// that survive a reopen.
+#include "services/applications/sqlite_applications_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/dates.h"
+#include "gtest/gtest.h"
+#include "tests/support/child_process.h"
+
+namespace kexport::applications {
+namespace {
+
+constexpr char kRound[] = "programs/voucher/rounds/2026-1";
+
+v1::Round Round() {
+  v1::Round round;
+  round.set_name(kRound);
+  round.set_title("2026 first recruitment");
+  *round.mutable_apply_start_time() = ToTimestamp(absl::FromUnixSeconds(1'780'000'000));
+  return round;
+}
+
+v1::Application Draft(int n, const std::string& firm) {
+  v1::Application application;
+  application.set_name(absl::StrCat("applications/app", n));
+  application.set_firm(firm);
+  application.set_round(kRound);
+  application.set_state(v1::APPLICATION_STATE_DRAFT);
+  *application.mutable_create_time() = ToTimestamp(absl::FromUnixSeconds(1'780'000'000 + n));
+  return application;
+}
+
+class SqliteApplicationsStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+  void Reopen() {
+    store_.reset();
+    auto opened = SqliteApplicationsStore::Open(dir_.path() + "/applications.sqlite");
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    store_ = std::move(*opened);
+  }
+  absl::Status Commit(std::vector<v1::Application> applications) {
+    ApplicationsWrite write;
+    write.applications = std::move(applications);
+    return store_->Commit(write);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<SqliteApplicationsStore> store_;
+};
+
+TEST_F(SqliteApplicationsStoreTest, VersionsGuardEveryUpdate) {
+  ApplicationsWrite create;
+  create.rounds.push_back(Round());
+  ASSERT_TRUE(store_->Commit(create).ok());
+  EXPECT_EQ(create.rounds[0].etag(), "1");
+
+  v1::Round first = **store_->GetRound(kRound);
+  v1::Round second = first;
+  first.set_title("renamed");
+  ApplicationsWrite update;
+  update.rounds.push_back(first);
+  ASSERT_TRUE(store_->Commit(update).ok());
+  EXPECT_EQ(update.rounds[0].etag(), "2");
+
+  second.set_title("stale");
+  ApplicationsWrite stale;
+  stale.rounds.push_back(second);
+  EXPECT_EQ(store_->Commit(stale).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ((*store_->GetRound(kRound))->title(), "renamed");
+
+  ApplicationsWrite again;
+  again.rounds.push_back(Round());
+  EXPECT_EQ(store_->Commit(again).code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(SqliteApplicationsStoreTest, OneApplicationPerFirmAndRoundUnlessWithdrawn) {
+  ASSERT_TRUE(Commit({Draft(1, "firms/1018100340")}).ok());
+  absl::Status twice = Commit({Draft(2, "firms/1018100340")});
+  EXPECT_EQ(twice.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(twice.message().find("has applied"), std::string::npos) << twice;
+
+  v1::Application withdrawn = **store_->GetApplication("applications/app1");
+  withdrawn.set_state(v1::APPLICATION_STATE_WITHDRAWN);
+  ASSERT_TRUE(Commit({withdrawn}).ok());
+  EXPECT_TRUE(Commit({Draft(2, "firms/1018100340")}).ok());
+}
+
+TEST_F(SqliteApplicationsStoreTest, AFailedCommitWritesNothing) {
+  ASSERT_TRUE(Commit({Draft(1, "firms/1018100340")}).ok());
+  ApplicationsWrite write;
+  write.rounds.push_back(Round());
+  write.applications.push_back(Draft(2, "firms/2208162517"));
+  write.applications.push_back(Draft(3, "firms/1018100340"));  // a second for this firm
+  write.request_id = "req-1";
+  write.applied = {"fingerprint", "response"};
+  EXPECT_EQ(store_->Commit(write).code(), absl::StatusCode::kAlreadyExists);
+
+  EXPECT_FALSE(store_->GetRound(kRound)->has_value());
+  EXPECT_FALSE(store_->GetApplication("applications/app2")->has_value());
+  EXPECT_FALSE(store_->FindAppliedRequest("req-1")->has_value());
+}
+
+TEST_F(SqliteApplicationsStoreTest, RecordsAndAppliedRequestsSurviveAReopen) {
+  ApplicationsWrite write;
+  write.rounds.push_back(Round());
+  write.applications.push_back(Draft(1, "firms/1018100340"));
+  v1::Selection selection;
+  selection.set_name(absl::StrCat(kRound, "/selection"));
+  selection.set_state(v1::SELECTION_STATE_COMMITTED);
+  write.selection = selection;
+  write.request_id = "req-1";
+  write.applied = {"fingerprint", "response"};
+  ASSERT_TRUE(store_->Commit(write).ok());
+
+  Reopen();
+  EXPECT_EQ((*store_->GetApplication("applications/app1"))->firm(), "firms/1018100340");
+  EXPECT_EQ(store_->ProgramRounds("programs/voucher")->size(), 1u);
+  EXPECT_EQ((*store_->GetSelection(kRound))->state(), v1::SELECTION_STATE_COMMITTED);
+  auto applied = store_->FindAppliedRequest("req-1");
+  ASSERT_TRUE(applied.ok() && applied->has_value());
+  EXPECT_EQ((*applied)->response, "response");
+}
+
+TEST_F(SqliteApplicationsStoreTest, PagesVisitEveryMatchOnceInOrder) {
+  std::vector<v1::Application> drafts;
+  for (int n = 1; n <= 7; ++n) {
+    v1::Application draft = Draft(n, absl::StrCat("firms/10181003", 10 + n));
+    if (n % 2 == 0) draft.set_state(v1::APPLICATION_STATE_SUBMITTED);
+    drafts.push_back(draft);
+  }
+  ASSERT_TRUE(Commit(drafts).ok());
+
+  for (bool descending : {false, true}) {
+    ApplicationQuery query;
+    query.round = kRound;
+    query.descending = descending;
+    query.page.size = 3;
+    std::vector<std::string> seen;
+    do {
+      auto page = store_->ListApplications(query);
+      ASSERT_TRUE(page.ok()) << page.status();
+      for (const auto& application : page->items) seen.push_back(application.name());
+      query.page.after = page->next;
+    } while (!query.page.after.empty());
+    ASSERT_EQ(seen.size(), 7u);
+    EXPECT_EQ(seen.front(), descending ? "applications/app7" : "applications/app1");
+    EXPECT_EQ(seen.back(), descending ? "applications/app1" : "applications/app7");
+  }
+
+  ApplicationQuery submitted;
+  submitted.states = {v1::APPLICATION_STATE_SUBMITTED};
+  submitted.page.size = 10;
+  auto page = store_->ListApplications(submitted);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->items.size(), 3u);
+  for (const auto& application : page->items) {
+    EXPECT_EQ(application.state(), v1::APPLICATION_STATE_SUBMITTED);
+  }
+}
+
+}  // namespace
+}  // namespace kexport::applications
