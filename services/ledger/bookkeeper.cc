@@ -458,6 +458,20 @@ absl::StatusOr<Bookkeeper::Outcome> Bookkeeper::ApplyResolution(
   return Outcome{};
 }
 
+absl::Status Bookkeeper::FillResolvedAccounts(Transfer& attempt) {
+  if (attempt.pending_transfer().empty() ||
+      (!attempt.debit_account().empty() && !attempt.credit_account().empty())) {
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(Transfer * pending,
+                   LoadTransfer(TransferIdFromName(attempt.pending_transfer())));
+  if (pending != nullptr) {
+    if (attempt.debit_account().empty()) attempt.set_debit_account(pending->debit_account());
+    if (attempt.credit_account().empty()) attempt.set_credit_account(pending->credit_account());
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::CreateTransfersResponse> Bookkeeper::CreateTransfers(
     const v1::CreateTransfersRequest& request) {
   const int n = request.transfers_size();
@@ -467,16 +481,17 @@ absl::StatusOr<v1::CreateTransfersResponse> Bookkeeper::CreateTransfers(
     outcome->set_index(i);
     outcome->set_id(request.transfers(i).id());
   }
-  auto reject = [&](int index, const Outcome& outcome) {
+  auto reject = [&](int index, const Outcome& outcome) -> absl::Status {
     v1::TransferOutcome* result = response.mutable_results(index);
     result->set_result(outcome.result);
     result->set_account(outcome.account);
     result->set_available(outcome.available);
     if (outcome.result == v1::TRANSFER_RESULT_EXISTS) {
-      return;
+      return absl::OkStatus();
     }
     RejectedTransfer rejected;
     *rejected.mutable_transfer() = ClientFields(request.transfers(index));
+    RETURN_IF_ERROR(FillResolvedAccounts(*rejected.mutable_transfer()));
     rejected.set_result(outcome.result);
     rejected.set_account(outcome.account);
     rejected.set_available(outcome.available);
@@ -485,6 +500,7 @@ absl::StatusOr<v1::CreateTransfersResponse> Bookkeeper::CreateTransfers(
     rejected.set_actor(actor_);
     *rejected.mutable_reject_time() = ToTimestamp(now_);
     changes_.rejected.push_back(std::move(rejected));
+    return absl::OkStatus();
   };
 
   for (int first = 0; first < n;) {
@@ -551,8 +567,8 @@ absl::StatusOr<v1::CreateTransfersResponse> Bookkeeper::CreateTransfers(
         RollBackChain();
       }
       for (int i = first; i <= last; ++i) {
-        reject(i, i == failed ? failure
-                              : Outcome{v1::TRANSFER_RESULT_LINKED_EVENT_FAILED});
+        RETURN_IF_ERROR(reject(i, i == failed ? failure
+                                              : Outcome{v1::TRANSFER_RESULT_LINKED_EVENT_FAILED}));
       }
       if (failure.result == v1::TRANSFER_RESULT_EXISTS) {
         *response.mutable_results(failed)->mutable_transfer() =

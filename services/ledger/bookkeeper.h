@@ -80,6 +80,9 @@ class Bookkeeper final {
   absl::StatusOr<Outcome> ApplyNew(const Transfer& sent, Transfer& created);
   absl::StatusOr<Outcome> ApplyResolution(const Transfer& sent,
                                           Transfer& created);
+  // A refused POST_PENDING or VOID_PENDING names its accounts as the
+  // pending transfer does, so the attempt is found by account.
+  absl::Status FillResolvedAccounts(Transfer& attempt);
   // Checks an account may take part in a transfer now.
   absl::StatusOr<std::optional<Outcome>> CheckUsable(const Account& account);
   absl::Status Expire(Transfer& pending);

@@ -194,6 +194,36 @@ TEST_F(LedgerServiceTest, UnknownAccountsAndRefusalsAreTypedAndRecorded) {
   EXPECT_EQ(rejected.rejected_transfers(0).index(), 1);
 }
 
+TEST_F(LedgerServiceTest, ARefusedResolutionIsFoundByItsPendingTransfersAccounts) {
+  OpenProgramme(1'000, 1);
+  v1::CreateTransfersResponse response;
+  ASSERT_TRUE(Transfer({Move("hold", "budget", "firm-0", 400, v1::TRANSFER_CODE_RESERVATION,
+                             v1::TRANSFER_MODE_PENDING)},
+                       "hold", &response).ok());
+  v1::Transfer release;
+  release.set_id("release");
+  release.set_mode(v1::TRANSFER_MODE_VOID_PENDING);
+  release.set_pending_transfer("transfers/hold");
+  ASSERT_TRUE(Transfer({release}, "release", &response).ok());
+  ASSERT_EQ(response.results(0).result(), v1::TRANSFER_RESULT_CREATED);
+  v1::Transfer late;
+  late.set_id("late-post");
+  late.set_mode(v1::TRANSFER_MODE_POST_PENDING);
+  late.set_pending_transfer("transfers/hold");
+  ASSERT_TRUE(Transfer({late}, "late", &response).ok());
+  ASSERT_NE(response.results(0).result(), v1::TRANSFER_RESULT_CREATED);
+
+  v1::ListRejectedTransfersRequest request;
+  request.mutable_filter()->set_account("accounts/firm-0");
+  v1::ListRejectedTransfersResponse rejected;
+  ASSERT_TRUE(stub_->ListRejectedTransfers(Context().get(), request, &rejected).ok());
+  ASSERT_EQ(rejected.rejected_transfers_size(), 1);
+  const v1::Transfer& attempt = rejected.rejected_transfers(0).transfer();
+  EXPECT_EQ(attempt.id(), "late-post");
+  EXPECT_EQ(attempt.debit_account(), "accounts/budget");
+  EXPECT_EQ(attempt.credit_account(), "accounts/firm-0");
+}
+
 TEST_F(LedgerServiceTest, ARetriedRequestGetsTheFirstResponse) {
   OpenProgramme(1'000, 1);
   v1::Transfer reserve = Move("r", "budget", "firm-0", 600,
