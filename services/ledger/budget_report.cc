@@ -107,7 +107,8 @@ class BudgetTally final {
 
 absl::StatusOr<v1::BudgetReport> BuildBudgetReport(LedgerStore& store,
                                                    const std::string& program,
-                                                   int32_t year) {
+                                                   int32_t year,
+                                                   const LedgerChanges& planned) {
   ASSIGN_OR_RETURN(std::optional<Account> budget, store.FindProgramBudget(program, year));
   if (!budget) {
     return NotFoundError("PROGRAM_BUDGET_NOT_FOUND",
@@ -119,11 +120,29 @@ absl::StatusOr<v1::BudgetReport> BuildBudgetReport(LedgerStore& store,
   report.set_budget_account(budget->name());
   // One query reads every transfer as of one moment, so the figures agree;
   // corrections are looked up after it.
+  absl::flat_hash_map<std::string, const Transfer*> planned_by_id;
+  for (const Transfer& transfer : planned.transfers) {
+    planned_by_id[transfer.id()] = &transfer;
+  }
   std::vector<Transfer> transfers;
   RETURN_IF_ERROR(store.ForEachTransferOf(budget->id(), [&](const Transfer& transfer) {
-    transfers.push_back(transfer);
+    auto changed = planned_by_id.find(transfer.id());
+    if (changed == planned_by_id.end()) {
+      transfers.push_back(transfer);
+    } else {
+      transfers.push_back(*changed->second);
+      planned_by_id.erase(changed);
+    }
     return absl::OkStatus();
   }));
+  // What is left of `planned` is new, and comes after everything stored.
+  for (const Transfer& transfer : planned.transfers) {
+    if (planned_by_id.contains(transfer.id()) &&
+        (transfer.debit_account() == budget->name() ||
+         transfer.credit_account() == budget->name())) {
+      transfers.push_back(transfer);
+    }
+  }
   BudgetTally tally(*budget, report);
   for (const Transfer& transfer : transfers) {
     RETURN_IF_ERROR(tally.Add(transfer, store));
@@ -141,6 +160,11 @@ absl::StatusOr<v1::BudgetReport> BuildBudgetReport(LedgerStore& store,
   report.set_rejected_attempts(rejected);
   ASSIGN_OR_RETURN(std::optional<FiscalYearClosure> closure,
                    store.FindClosure(program, year));
+  for (const FiscalYearClosure& planned_closure : planned.closed_fiscal_years) {
+    if (planned_closure.program == program && planned_closure.fiscal_year == year) {
+      closure = planned_closure;
+    }
+  }
   report.set_fiscal_year_state(closure ? v1::FISCAL_YEAR_STATE_CLOSED
                                        : v1::FISCAL_YEAR_STATE_OPEN);
   if (closure) {

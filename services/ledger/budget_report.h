@@ -15,9 +15,12 @@
 
 namespace kexport::ledger {
 
-// NOT_FOUND when the programme has no budget account for the year.
+// NOT_FOUND when the programme has no budget account for the year. With
+// `planned`, changes computed but not stored (a dry-run close), the report
+// is the one those changes would leave.
 absl::StatusOr<v1::BudgetReport> BuildBudgetReport(LedgerStore& store,
                                                    const std::string& program,
-                                                   int32_t year);
+                                                   int32_t year,
+                                                   const LedgerChanges& planned = {});
 
 }  // namespace kexport::ledger

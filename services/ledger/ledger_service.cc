@@ -175,12 +175,10 @@ void LedgerService::CloseFiscalYear(const v1::CloseFiscalYearRequest& request,
   if (absl::Status invalid = ValidateCloseFiscalYear(request); !invalid.ok()) {
     return reply(invalid);
   }
-  if (request.validate_only()) {
-    return reply(absl::UnimplementedError(
-        "validate_only is not served by this version: list the open "
-        "reservations and read the budget report to check a close"));
-  }
   LedgerStore* store = store_;
+  if (request.validate_only()) {
+    return DryRunClose(request, actor, std::move(reply));
+  }
   SubmitOnce<v1::CloseFiscalYearResponse>(
       request.request_id(), RequestFingerprint("CloseFiscalYear", request),
       [request, actor](LedgerBatch& batch, absl::Time now)
@@ -206,6 +204,40 @@ void LedgerService::CloseFiscalYear(const v1::CloseFiscalYearRequest& request,
           *closed->mutable_report() = *std::move(report);
         }
         reply(std::move(closed));
+      });
+}
+
+void LedgerService::DryRunClose(const v1::CloseFiscalYearRequest& request,
+                                const std::string& actor,
+                                Reply<v1::CloseFiscalYearResponse> reply) {
+  // The close runs in a write transaction, so it sees what a real one
+  // would, but its changes are kept aside, never written, and no request id
+  // is recorded.
+  auto planned = std::make_shared<LedgerChanges>();
+  auto made = std::make_shared<std::vector<Transfer>>();
+  LedgerStore* store = store_;
+  committer_.Submit(
+      [request, actor, planned, made](LedgerBatch& batch, absl::Time now) -> absl::Status {
+        Bookkeeper books(&batch, now, actor);
+        ASSIGN_OR_RETURN(*made, books.CloseFiscalYear(request));
+        *planned = books.TakeChanges();
+        return absl::OkStatus();
+      },
+      [store, request, planned, made, reply = std::move(reply)](absl::Status status) {
+        if (!status.ok()) {
+          return reply(status);
+        }
+        absl::StatusOr<v1::BudgetReport> report =
+            BuildBudgetReport(*store, request.program(), request.fiscal_year(), *planned);
+        if (!report.ok()) {
+          return reply(report.status());
+        }
+        v1::CloseFiscalYearResponse response;
+        *response.mutable_report() = *std::move(report);
+        for (Transfer& transfer : *made) {
+          *response.add_transfers() = std::move(transfer);
+        }
+        reply(std::move(response));
       });
 }
 

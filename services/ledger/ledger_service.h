@@ -66,6 +66,10 @@ class LedgerService final {
   void SubmitOnce(const std::string& request_id, std::string fingerprint,
                   std::function<absl::StatusOr<Response>(LedgerBatch&, absl::Time)> apply,
                   Reply<Response> reply);
+  // CloseFiscalYear with validate_only: the same checks and answer, nothing
+  // stored.
+  void DryRunClose(const v1::CloseFiscalYearRequest& request, const std::string& actor,
+                   Reply<v1::CloseFiscalYearResponse> reply);
 
   LedgerStore* store_;
   Clock clock_;

@@ -115,9 +115,38 @@ TEST_F(LedgerFiscalYearTest, ReportThenCloseCarryOverAndLapse) {
   EXPECT_EQ(ReadErrorDetails(to_firm).reason, "CLOSE_ACCOUNT_MISMATCH");
   close.set_lapse_account("accounts/lapse");
   close.set_request_id("close");
+
+  // A dry run answers what the close would do, stores nothing, and does not
+  // spend the request id.
+  close.set_validate_only(true);
+  v1::CloseFiscalYearResponse dry;
+  grpc::Status dry_status = Close(close, &dry);
+  ASSERT_TRUE(dry_status.ok()) << dry_status.error_message();
+  EXPECT_EQ(dry.report().fiscal_year_state(), v1::FISCAL_YEAR_STATE_CLOSED);
+  EXPECT_EQ(dry.report().reserved(), 0);
+  EXPECT_EQ(dry.report().remaining(), 0);
+  EXPECT_EQ(Report(2026).fiscal_year_state(), v1::FISCAL_YEAR_STATE_OPEN);
+  EXPECT_EQ(Report(2026).reserved(), 150'000);
+  EXPECT_EQ(Report(2027).carried_in(), 0);
+  close.set_lapse_amount(400'000);
+  v1::CloseFiscalYearResponse refused;
+  EXPECT_EQ(Close(close, &refused).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  close.set_lapse_amount(450'000);
+  close.set_validate_only(false);
+
   grpc::Status status = Close(close, &closed);
   ASSERT_TRUE(status.ok()) << status.error_message();
   const v1::BudgetReport& after = closed.report();
+  // The dry run foretold it exactly.
+  EXPECT_EQ(dry.report().carried_over(), after.carried_over());
+  EXPECT_EQ(dry.report().lapsed(), after.lapsed());
+  EXPECT_EQ(dry.report().disbursed(), after.disbursed());
+  EXPECT_EQ(dry.report().released(), after.released());
+  ASSERT_EQ(dry.transfers_size(), closed.transfers_size());
+  for (int i = 0; i < dry.transfers_size(); ++i) {
+    EXPECT_EQ(dry.transfers(i).id(), closed.transfers(i).id());
+    EXPECT_EQ(dry.transfers(i).amount(), closed.transfers(i).amount());
+  }
   EXPECT_EQ(after.fiscal_year_state(), v1::FISCAL_YEAR_STATE_CLOSED);
   EXPECT_EQ(after.reserved(), 0);
   EXPECT_EQ(after.remaining(), 0);
