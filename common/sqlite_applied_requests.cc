@@ -1,6 +1,7 @@
 #include "common/sqlite_applied_requests.h"
 
 #include "absl/cleanup/cleanup.h"
+#include "common/errors.h"
 #include "common/macros.h"
 
 namespace kexport {
@@ -19,9 +20,11 @@ absl::StatusOr<std::optional<AppliedRequest>> FindAppliedRequest(
   return AppliedRequest{query->ColumnText(0), query->ColumnText(1)};
 }
 
-absl::StatusOr<bool> RecordAppliedRequest(SqliteDatabase& db,
-                                          const std::string& request_id,
-                                          const AppliedRequest& applied) {
+absl::Status RecordAppliedRequest(SqliteDatabase& db, const std::string& request_id,
+                                  const AppliedRequest& applied) {
+  if (request_id.empty()) {
+    return absl::OkStatus();
+  }
   ASSIGN_OR_RETURN(SqliteStatement * insert,
                    db.Prepare("INSERT OR IGNORE INTO applied_requests(request_id,"
                               " fingerprint, response) VALUES (?, ?, ?)"));
@@ -29,7 +32,11 @@ absl::StatusOr<bool> RecordAppliedRequest(SqliteDatabase& db,
   insert->BindBlob(2, applied.fingerprint);
   insert->BindBlob(3, applied.response);
   RETURN_IF_ERROR(insert->Run());
-  return insert->Changes() == 1;
+  if (insert->Changes() != 1) {
+    return AbortedError("REQUEST_ID_CONCURRENT",
+                        "the same request_id was applied concurrently; retry to read it");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace kexport

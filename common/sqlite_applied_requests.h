@@ -18,9 +18,10 @@ namespace kexport {
 absl::StatusOr<std::optional<AppliedRequest>> FindAppliedRequest(
     SqliteDatabase& db, const std::string& request_id);
 
-// False when the request id was recorded already (a concurrent copy won).
-absl::StatusOr<bool> RecordAppliedRequest(SqliteDatabase& db,
-                                          const std::string& request_id,
-                                          const AppliedRequest& applied);
+// Records `applied` under `request_id` (nothing for an empty id). ABORTED
+// (REQUEST_ID_CONCURRENT) when a concurrent copy of the request recorded it
+// first: the caller rolls back, and a retry reads the recorded response.
+absl::Status RecordAppliedRequest(SqliteDatabase& db, const std::string& request_id,
+                                  const AppliedRequest& applied);
 
 }  // namespace kexport

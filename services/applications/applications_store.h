@@ -39,9 +39,9 @@ class ApplicationsStore {
 
   virtual absl::StatusOr<std::optional<AppliedRequest>> FindAppliedRequest(
       const std::string& request_id) = 0;
-  // All or nothing: ABORTED when a record changed since it was read,
-  // ALREADY_EXISTS when a new record's name is taken (or the firm already
-  // applied to the round), or the request id was applied meanwhile.
+  // All or nothing: ABORTED when a record changed since it was read or the
+  // request id was applied meanwhile, ALREADY_EXISTS when a new record's
+  // name is taken (or the firm already applied to the round).
   virtual absl::Status Commit(ApplicationsWrite& write) = 0;
 
   virtual absl::StatusOr<std::optional<v1::Program>> GetProgram(const std::string& name) = 0;

@@ -8,6 +8,7 @@
 #include "common/dates.h"
 #include "common/errors.h"
 #include "common/macros.h"
+#include "common/record_version.h"
 #include "common/sqlite_applied_requests.h"
 #include "common/sqlite_page.h"
 
@@ -80,10 +81,7 @@ template <typename Message>
 absl::Status Put(SqliteDatabase& db, const std::string& table, Message& record,
                  const std::vector<std::pair<std::string, std::variant<int64_t, std::string>>>&
                      columns) {
-  int64_t version = 0;
-  if (!record.etag().empty() && !absl::SimpleAtoi(record.etag(), &version)) {
-    return AbortedError("ETAG_MISMATCH", absl::StrCat(record.name(), " changed"));
-  }
+  ASSIGN_OR_RETURN(int64_t version, VersionFromEtag(record.etag(), record.name()));
   Message body = record;
   body.clear_etag();
   std::vector<std::string> names;
@@ -124,8 +122,7 @@ absl::Status Put(SqliteDatabase& db, const std::string& table, Message& record,
   }
   RETURN_IF_ERROR(written);
   if (statement->Changes() != 1) {
-    return AbortedError("ETAG_MISMATCH",
-                        absl::StrCat(record.name(), " changed since it was read"));
+    return RecordChangedError(record.name());
   }
   record.set_etag(absl::StrCat(version + 1));
   return absl::OkStatus();
@@ -211,13 +208,7 @@ absl::Status SqliteApplicationsStore::Commit(ApplicationsWrite& write) {
     insert->BindBlob(2, write.selection->SerializeAsString());
     RETURN_IF_ERROR(insert->Run());
   }
-  if (!write.request_id.empty()) {
-    ASSIGN_OR_RETURN(bool recorded, RecordAppliedRequest(*db_, write.request_id, write.applied));
-    if (!recorded) {
-      return AlreadyExistsError("REQUEST_ID_CONCURRENT",
-                                "the same request_id was applied concurrently");
-    }
-  }
+  RETURN_IF_ERROR(RecordAppliedRequest(*db_, write.request_id, write.applied));
   return tx.Commit();
 }
 

@@ -40,8 +40,8 @@ class DesignationStore {
 
   virtual absl::StatusOr<std::optional<AppliedRequest>> FindAppliedRequest(
       const std::string& request_id) = 0;
-  // All or nothing: ABORTED when a record changed since it was read,
-  // ALREADY_EXISTS when the request id was applied meanwhile.
+  // All or nothing: ABORTED when a record changed since it was read or the
+  // request id was applied meanwhile.
   virtual absl::Status Commit(DesignationWrite& write) = 0;
 
   virtual absl::StatusOr<std::optional<v1::DesignationApplication>> GetApplication(

@@ -7,6 +7,7 @@
 #include "common/dates.h"
 #include "common/errors.h"
 #include "common/macros.h"
+#include "common/record_version.h"
 #include "common/sqlite_applied_requests.h"
 #include "common/sqlite_page.h"
 #include "services/designation/designation_names.h"
@@ -69,22 +70,8 @@ int64_t Micros(const google::protobuf::Timestamp& timestamp) {
   return absl::ToUnixMicros(FromTimestamp(timestamp));
 }
 
-absl::Status Changed(absl::string_view name) {
-  return AbortedError("ETAG_MISMATCH",
-                      absl::StrCat(name, " changed since it was read; read it again"));
-}
-
-// The version a record's etag names: 0 for a new record.
-absl::StatusOr<int64_t> ReadVersion(const std::string& etag, absl::string_view name) {
-  int64_t version = 0;
-  if (!etag.empty() && !absl::SimpleAtoi(etag, &version)) {
-    return Changed(name);
-  }
-  return version;
-}
-
 absl::Status WriteApplication(SqliteDatabase& db, v1::DesignationApplication& application) {
-  ASSIGN_OR_RETURN(int64_t version, ReadVersion(application.etag(), application.name()));
+  ASSIGN_OR_RETURN(int64_t version, VersionFromEtag(application.etag(), application.name()));
   v1::DesignationApplication body = application;
   body.clear_etag();
   ASSIGN_OR_RETURN(
@@ -116,14 +103,14 @@ absl::Status WriteApplication(SqliteDatabase& db, v1::DesignationApplication& ap
   }
   RETURN_IF_ERROR(written);
   if (write->Changes() != 1) {
-    return Changed(application.name());
+    return RecordChangedError(application.name());
   }
   application.set_etag(absl::StrCat(version + 1));
   return absl::OkStatus();
 }
 
 absl::Status WriteDesignation(SqliteDatabase& db, v1::Designation& designation) {
-  ASSIGN_OR_RETURN(int64_t version, ReadVersion(designation.etag(), designation.name()));
+  ASSIGN_OR_RETURN(int64_t version, VersionFromEtag(designation.etag(), designation.name()));
   v1::Designation body = designation;
   body.clear_etag();
   ASSIGN_OR_RETURN(
@@ -143,7 +130,7 @@ absl::Status WriteDesignation(SqliteDatabase& db, v1::Designation& designation) 
   }
   RETURN_IF_ERROR(write->Run());
   if (write->Changes() != 1) {
-    return Changed(designation.name());
+    return RecordChangedError(designation.name());
   }
   designation.set_etag(absl::StrCat(version + 1));
   return absl::OkStatus();
@@ -181,14 +168,7 @@ absl::Status SqliteDesignationStore::Commit(DesignationWrite& write) {
     insert->BindBlob(2, write.annual_review->SerializeAsString());
     RETURN_IF_ERROR(insert->Run());
   }
-  if (!write.request_id.empty()) {
-    ASSIGN_OR_RETURN(bool recorded,
-                     RecordAppliedRequest(*db_, write.request_id, write.applied));
-    if (!recorded) {
-      return AlreadyExistsError("REQUEST_ID_CONCURRENT",
-                                "the same request_id was applied concurrently");
-    }
-  }
+  RETURN_IF_ERROR(RecordAppliedRequest(*db_, write.request_id, write.applied));
   return tx.Commit();
 }
 

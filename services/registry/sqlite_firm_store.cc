@@ -323,11 +323,8 @@ absl::Status SqliteFirmStore::RecordChange(const std::string& brn,
   return insert->Run();
 }
 
-absl::StatusOr<bool> SqliteFirmStore::RecordAppliedRequest(
-    const ChangeContext& change, const std::string& response) {
-  if (change.request_id.empty()) {
-    return true;
-  }
+absl::Status SqliteFirmStore::RecordAppliedRequest(const ChangeContext& change,
+                                                   const std::string& response) {
   return kexport::RecordAppliedRequest(*db_, change.request_id,
                                        AppliedRequest{change.fingerprint, response});
 }
@@ -368,15 +365,13 @@ absl::StatusOr<std::vector<absl::Status>> SqliteFirmStore::CreateFirms(
     }
     RETURN_IF_ERROR(WriteIndexes(firm));
     RETURN_IF_ERROR(RecordChange(firm.brn(), row.change));
-    ASSIGN_OR_RETURN(bool recorded,
-                     RecordAppliedRequest(row.change, firm.SerializeAsString()));
-    if (!recorded) {
+    absl::Status recorded = RecordAppliedRequest(row.change, firm.SerializeAsString());
+    if (absl::IsAborted(recorded)) {  // a concurrent copy of this row's request won
       RETURN_IF_ERROR(db_->Execute("ROLLBACK TO import_row; RELEASE import_row"));
-      results.push_back(AbortedError(
-          "REQUEST_ID_CONCURRENT",
-          "the same request_id was applied concurrently; retry to read it"));
+      results.push_back(std::move(recorded));
       continue;
     }
+    RETURN_IF_ERROR(recorded);
     RETURN_IF_ERROR(db_->Execute("RELEASE import_row"));
     results.push_back(absl::OkStatus());
   }
@@ -416,13 +411,7 @@ absl::Status SqliteFirmStore::UpdateFirm(Firm& firm,
   }
   RETURN_IF_ERROR(WriteIndexes(firm));
   RETURN_IF_ERROR(RecordChange(firm.brn(), change));
-  ASSIGN_OR_RETURN(bool recorded,
-                   RecordAppliedRequest(change, firm.SerializeAsString()));
-  if (!recorded) {
-    return AbortedError(
-        "REQUEST_ID_CONCURRENT",
-        "the same request_id was applied concurrently; retry to read it");
-  }
+  RETURN_IF_ERROR(RecordAppliedRequest(change, firm.SerializeAsString()));
   return tx.Commit();
 }
 
@@ -483,13 +472,7 @@ absl::Status SqliteFirmStore::AddExportRecord(const std::string& brn,
   body->Bind(2, id);
   RETURN_IF_ERROR(body->Run());
   RETURN_IF_ERROR(RecordChange(brn, change));
-  ASSIGN_OR_RETURN(bool recorded,
-                   RecordAppliedRequest(change, record.SerializeAsString()));
-  if (!recorded) {
-    return AbortedError(
-        "REQUEST_ID_CONCURRENT",
-        "the same request_id was applied concurrently; retry to read it");
-  }
+  RETURN_IF_ERROR(RecordAppliedRequest(change, record.SerializeAsString()));
   return tx.Commit();
 }
 

@@ -45,9 +45,8 @@ class SqliteFirmStore final : public FirmStore {
   absl::Status WriteIndexes(const Firm& firm);
   absl::Status RecordChange(const std::string& brn,
                             const ChangeContext& change);
-  // False when the request id was applied meanwhile.
-  absl::StatusOr<bool> RecordAppliedRequest(const ChangeContext& change,
-                                            const std::string& response);
+  // ABORTED when the request id was applied meanwhile.
+  absl::Status RecordAppliedRequest(const ChangeContext& change, const std::string& response);
 
   std::mutex mutex_;
   std::unique_ptr<SqliteDatabase> db_;
