@@ -7,16 +7,18 @@
 //                    ReadPageRequest(request, request.page_size(),
 //                                    request.page_token()));
 //   ASSIGN_OR_RETURN(Page<Firm> page, store.List(query, paging));
-//   response.set_next_page_token(NextPageToken(paging, page.next));
+//   response.set_next_page_token(TakePage(page, paging, response.mutable_firms()));
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/repeated_ptr_field.h"
 
 namespace kexport {
 
@@ -50,6 +52,19 @@ absl::StatusOr<PageRequest> ReadPageRequest(
 // The token for the page after `next`, or empty when `next` is empty.
 std::string NextPageToken(const PageRequest& paging,
                           const std::vector<std::string>& next);
+
+// Moves `page`'s items into a List response's repeated field and returns
+// its next_page_token.
+//
+//   response.set_next_page_token(TakePage(page, query.page, response.mutable_firms()));
+template <typename Item>
+std::string TakePage(Page<Item>& page, const PageRequest& paging,
+                     google::protobuf::RepeatedPtrField<Item>* items) {
+  for (Item& item : page.items) {
+    *items->Add() = std::move(item);
+  }
+  return NextPageToken(paging, page.next);
+}
 
 std::string EncodePageToken(uint64_t query_fingerprint,
                             const std::vector<std::string>& cursor);

@@ -712,10 +712,7 @@ absl::StatusOr<v1::ListDesignationApplicationsResponse> Designator::ListApplicat
                                                request.page_token()));
   ASSIGN_OR_RETURN(Page<v1::DesignationApplication> page, store_->ListApplications(query));
   v1::ListDesignationApplicationsResponse response;
-  for (auto& application : page.items) {
-    *response.add_applications() = std::move(application);
-  }
-  response.set_next_page_token(NextPageToken(query.page, page.next));
+  response.set_next_page_token(TakePage(page, query.page, response.mutable_applications()));
   return response;
 }
 

@@ -250,10 +250,7 @@ absl::StatusOr<v1::ListOpenReservationsResponse> LedgerService::ListOpenReservat
                    store_->ListOpenReservations(request.program(), request.fiscal_year(),
                                                 clock_(), page));
   v1::ListOpenReservationsResponse response;
-  for (Transfer& transfer : open.items) {
-    *response.add_transfers() = std::move(transfer);
-  }
-  response.set_next_page_token(NextPageToken(page, open.next));
+  response.set_next_page_token(TakePage(open, page, response.mutable_transfers()));
   return response;
 }
 
@@ -300,10 +297,7 @@ absl::StatusOr<v1::ListAccountsResponse> LedgerService::ListAccounts(
                                                request.page_token()));
   ASSIGN_OR_RETURN(Page<Account> page, store_->ListAccounts(query));
   v1::ListAccountsResponse response;
-  for (Account& account : page.items) {
-    *response.add_accounts() = std::move(account);
-  }
-  response.set_next_page_token(NextPageToken(query.page, page.next));
+  response.set_next_page_token(TakePage(page, query.page, response.mutable_accounts()));
   return response;
 }
 
@@ -327,10 +321,7 @@ absl::StatusOr<v1::ListAccountBalancesResponse> LedgerService::ListAccountBalanc
   }
   ASSIGN_OR_RETURN(Page<v1::AccountBalance> page, store_->ListAccountBalances(query));
   v1::ListAccountBalancesResponse response;
-  for (v1::AccountBalance& balance : page.items) {
-    *response.add_balances() = std::move(balance);
-  }
-  response.set_next_page_token(NextPageToken(query.page, page.next));
+  response.set_next_page_token(TakePage(page, query.page, response.mutable_balances()));
   return response;
 }
 
@@ -369,10 +360,7 @@ absl::StatusOr<v1::ListTransfersResponse> LedgerService::ListTransfers(
                                                request.page_token()));
   ASSIGN_OR_RETURN(Page<Transfer> page, store_->ListTransfers(query));
   v1::ListTransfersResponse response;
-  for (Transfer& transfer : page.items) {
-    *response.add_transfers() = std::move(transfer);
-  }
-  response.set_next_page_token(NextPageToken(query.page, page.next));
+  response.set_next_page_token(TakePage(page, query.page, response.mutable_transfers()));
   return response;
 }
 
@@ -400,10 +388,8 @@ absl::StatusOr<v1::ListRejectedTransfersResponse> LedgerService::ListRejectedTra
                                                request.page_token()));
   ASSIGN_OR_RETURN(Page<RejectedTransfer> page, store_->ListRejectedTransfers(query));
   v1::ListRejectedTransfersResponse response;
-  for (RejectedTransfer& rejected : page.items) {
-    *response.add_rejected_transfers() = std::move(rejected);
-  }
-  response.set_next_page_token(NextPageToken(query.page, page.next));
+  response.set_next_page_token(
+      TakePage(page, query.page, response.mutable_rejected_transfers()));
   return response;
 }
 

@@ -198,10 +198,7 @@ absl::StatusOr<v1::ListFirmsResponse> Registrar::ListFirms(
                                                request.page_token()));
   ASSIGN_OR_RETURN(Page<Firm> page, store_->ListFirms(query));
   v1::ListFirmsResponse response;
-  for (Firm& firm : page.items) {
-    *response.add_firms() = std::move(firm);
-  }
-  response.set_next_page_token(NextPageToken(query.page, page.next));
+  response.set_next_page_token(TakePage(page, query.page, response.mutable_firms()));
   return response;
 }
 
@@ -333,10 +330,7 @@ absl::StatusOr<v1::ListExportRecordsResponse> Registrar::ListExportRecords(
   RETURN_IF_ERROR(store_->GetFirm(query.brn).status());
   ASSIGN_OR_RETURN(Page<ExportRecord> page, store_->ListExportRecords(query));
   v1::ListExportRecordsResponse response;
-  for (ExportRecord& record : page.items) {
-    *response.add_export_records() = std::move(record);
-  }
-  response.set_next_page_token(NextPageToken(query.page, page.next));
+  response.set_next_page_token(TakePage(page, query.page, response.mutable_export_records()));
   return response;
 }
 
@@ -349,10 +343,7 @@ absl::StatusOr<v1::ListFirmChangesResponse> Registrar::ListFirmChanges(
   RETURN_IF_ERROR(store_->GetFirm(query.brn).status());
   ASSIGN_OR_RETURN(Page<FirmChange> page, store_->ListFirmChanges(query));
   v1::ListFirmChangesResponse response;
-  for (FirmChange& change : page.items) {
-    *response.add_changes() = std::move(change);
-  }
-  response.set_next_page_token(NextPageToken(query.page, page.next));
+  response.set_next_page_token(TakePage(page, query.page, response.mutable_changes()));
   return response;
 }
 
