@@ -31,8 +31,20 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp) {
          absl::Nanoseconds(timestamp.nanos());
 }
 
-absl::CivilDay TodayInKorea() {
-  return absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(9 * 60 * 60));
+int64_t TimestampMicros(const google::protobuf::Timestamp& timestamp) {
+  return absl::ToUnixMicros(FromTimestamp(timestamp));
 }
+
+google::type::Date ToDate(absl::CivilDay day) {
+  google::type::Date date;
+  date.set_year(static_cast<int32_t>(day.year()));
+  date.set_month(day.month());
+  date.set_day(day.day());
+  return date;
+}
+
+absl::TimeZone KoreaTimeZone() { return absl::FixedTimeZone(9 * 60 * 60); }
+
+absl::CivilDay KoreanDay(absl::Time time) { return absl::ToCivilDay(time, KoreaTimeZone()); }
 
 }  // namespace kexport

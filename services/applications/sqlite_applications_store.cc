@@ -61,10 +61,6 @@ CREATE TABLE applied_requests (
   return *migrations;
 }
 
-int64_t Micros(const google::protobuf::Timestamp& timestamp) {
-  return absl::ToUnixMicros(FromTimestamp(timestamp));
-}
-
 template <typename Message>
 absl::StatusOr<Message> Parse(const std::string& body, int64_t version) {
   Message message;
@@ -182,16 +178,16 @@ absl::Status SqliteApplicationsStore::Commit(ApplicationsWrite& write) {
   for (v1::Round& round : write.rounds) {
     RETURN_IF_ERROR(Put(*db_, "rounds", round,
                         {{"program", round.name().substr(0, round.name().find("/rounds/"))},
-                         {"start_us", Micros(round.apply_start_time())}}));
+                         {"start_us", TimestampMicros(round.apply_start_time())}}));
   }
   for (v1::Application& application : write.applications) {
     absl::Status put = Put(*db_, "applications", application,
                            {{"round", application.round()},
                             {"firm", application.firm()},
                             {"state", int64_t{application.state()}},
-                            {"create_us", Micros(application.create_time())},
+                            {"create_us", TimestampMicros(application.create_time())},
                             {"submit_us", application.has_submit_time()
-                                              ? Micros(application.submit_time())
+                                              ? TimestampMicros(application.submit_time())
                                               : INT64_MAX}});
     if (absl::IsAlreadyExists(put)) {
       return AlreadyExistsError(

@@ -4,18 +4,6 @@
 
 namespace kexport::designation {
 
-google::type::Date ToDate(absl::CivilDay day) {
-  google::type::Date date;
-  date.set_year(static_cast<int32_t>(day.year()));
-  date.set_month(day.month());
-  date.set_day(day.day());
-  return date;
-}
-
-absl::CivilDay KoreanDay(absl::Time time) {
-  return absl::ToCivilDay(time, absl::FixedTimeZone(9 * 60 * 60));
-}
-
 absl::CivilDay LastDayAfterYears(absl::CivilDay day, int years) {
   // 29 February plus years lands on 1 March when the year is not a leap year.
   absl::CivilDay anniversary(day.year() + years, day.month(), day.day());

@@ -10,13 +10,11 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/dates.h"
 #include "google/type/date.pb.h"
 #include "kexport/designation/v1/designation.pb.h"
 
 namespace kexport::designation {
-
-google::type::Date ToDate(absl::CivilDay day);
-absl::CivilDay KoreanDay(absl::Time time);
 
 // `day` plus `years` years, minus one day: the last day of a validity.
 absl::CivilDay LastDayAfterYears(absl::CivilDay day, int years);

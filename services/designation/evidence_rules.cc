@@ -27,14 +27,6 @@ std::string MetricWord(v1::EvidenceMetric metric) {
   return absl::AsciiStrToLower(name.substr(sizeof("EVIDENCE_METRIC_") - 1));
 }
 
-google::type::Date ToDate(absl::CivilDay day) {
-  google::type::Date date;
-  date.set_year(static_cast<int32_t>(day.year()));
-  date.set_month(day.month());
-  date.set_day(day.day());
-  return date;
-}
-
 }  // namespace
 
 EvidenceMetrics MeasureEvidence(const v1::DesignationEvidence& evidence,

@@ -66,10 +66,6 @@ absl::StatusOr<Message> Parse(const std::string& body, int64_t version) {
   return message;
 }
 
-int64_t Micros(const google::protobuf::Timestamp& timestamp) {
-  return absl::ToUnixMicros(FromTimestamp(timestamp));
-}
-
 absl::Status WriteApplication(SqliteDatabase& db, v1::DesignationApplication& application) {
   ASSIGN_OR_RETURN(int64_t version, VersionFromEtag(application.etag(), application.name()));
   v1::DesignationApplication body = application;
@@ -86,12 +82,12 @@ absl::Status WriteApplication(SqliteDatabase& db, v1::DesignationApplication& ap
   write->Bind(1, static_cast<int64_t>(application.state()));
   write->Bind(2, static_cast<int64_t>(application.kind()));
   write->Bind(3, int64_t{IsFinal(application.state())});
-  write->Bind(4, Micros(application.update_time()));
+  write->Bind(4, TimestampMicros(application.update_time()));
   write->BindBlob(5, body.SerializeAsString());
   write->Bind(6, ApplicationId(application.name()));
   if (version == 0) {
     write->Bind(7, application.firm());
-    write->Bind(8, Micros(application.submit_time()));
+    write->Bind(8, TimestampMicros(application.submit_time()));
   } else {
     write->Bind(9, version);
   }
@@ -124,7 +120,7 @@ absl::Status WriteDesignation(SqliteDatabase& db, v1::Designation& designation) 
   write->Bind(2, DesignationId(designation.name()));
   if (version == 0) {
     write->Bind(3, designation.firm());
-    write->Bind(4, Micros(designation.create_time()));
+    write->Bind(4, TimestampMicros(designation.create_time()));
   } else {
     write->Bind(5, version);
   }
@@ -222,7 +218,7 @@ absl::StatusOr<Page<v1::DesignationApplication>> SqliteDesignationStore::ListApp
     values.Add(int64_t{filter.kind()});
   }
   if (filter.submit_year() != 0) {
-    absl::TimeZone korea = absl::FixedTimeZone(9 * 60 * 60);
+    absl::TimeZone korea = KoreaTimeZone();
     sql += " AND submit_time_us >= ? AND submit_time_us < ?";
     values.Add(absl::ToUnixMicros(absl::FromCivil(absl::CivilYear(filter.submit_year()), korea)));
     values.Add(absl::ToUnixMicros(absl::FromCivil(absl::CivilYear(filter.submit_year() + 1), korea)));

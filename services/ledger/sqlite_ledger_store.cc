@@ -138,10 +138,6 @@ absl::StatusOr<std::optional<Transfer>> FindTransferIn(SqliteDatabase& db,
                             "transfer");
 }
 
-int64_t Micros(const google::protobuf::Timestamp& timestamp) {
-  return absl::ToUnixMicros(FromTimestamp(timestamp));
-}
-
 absl::StatusOr<std::optional<Account>> FindProgramBudgetIn(
     SqliteDatabase& db, const std::string& program, int32_t year) {
   ASSIGN_OR_RETURN(
@@ -287,7 +283,7 @@ class SqliteLedgerBatch final : public LedgerBatch {
           [&](SqliteStatement& s) {
             s.Bind(1, change.account_id);
             s.Bind(2, change.balance.journal_sequence());
-            s.Bind(3, Micros(change.balance.change_time()));
+            s.Bind(3, TimestampMicros(change.balance.change_time()));
             s.BindBlob(4, change.balance.SerializeAsString());
           }));
     }
@@ -300,7 +296,7 @@ class SqliteLedgerBatch final : public LedgerBatch {
             s.Bind(2, AccountIdFromName(rejected.transfer().credit_account()));
             s.Bind(3, static_cast<int64_t>(rejected.result()));
             s.Bind(4, rejected.actor());
-            s.Bind(5, Micros(rejected.reject_time()));
+            s.Bind(5, TimestampMicros(rejected.reject_time()));
             s.BindBlob(6, rejected.SerializeAsString());
           }));
     }
@@ -361,7 +357,7 @@ class SqliteLedgerBatch final : public LedgerBatch {
           s.Bind(4, stored.program());
           s.Bind(5, stored.firm());
           s.Bind(6, static_cast<int64_t>(stored.state()));
-          s.Bind(7, Micros(stored.create_time()));
+          s.Bind(7, TimestampMicros(stored.create_time()));
           s.BindBlob(8, stored.SerializeAsString());
         });
   }
@@ -380,10 +376,10 @@ class SqliteLedgerBatch final : public LedgerBatch {
           s.Bind(4, AccountIdFromName(transfer.credit_account()));
           s.Bind(5, transfer.reference());
           s.Bind(6, static_cast<int64_t>(transfer.code()));
-          s.Bind(7, Micros(transfer.create_time()));
+          s.Bind(7, TimestampMicros(transfer.create_time()));
           s.Bind(8, static_cast<int64_t>(transfer.pending_state()));
           if (transfer.has_expire_time()) {
-            s.Bind(9, Micros(transfer.expire_time()));
+            s.Bind(9, TimestampMicros(transfer.expire_time()));
           } else {
             s.BindNull(9);
           }
@@ -521,11 +517,11 @@ absl::StatusOr<Page<Transfer>> SqliteLedgerStore::ListTransfers(
   }
   if (filter.has_start_time()) {
     sql += " AND create_time_us >= ?";
-    values.Add(Micros(filter.start_time()));
+    values.Add(TimestampMicros(filter.start_time()));
   }
   if (filter.has_end_time()) {
     sql += " AND create_time_us < ?";
-    values.Add(Micros(filter.end_time()));
+    values.Add(TimestampMicros(filter.end_time()));
   }
   if (!query.page.after.empty()) {
     int64_t sequence = 0;
@@ -619,11 +615,11 @@ absl::StatusOr<Page<RejectedTransfer>> SqliteLedgerStore::ListRejectedTransfers(
   }
   if (filter.has_start_time()) {
     sql += " AND r.reject_time_us >= ?";
-    values.Add(Micros(filter.start_time()));
+    values.Add(TimestampMicros(filter.start_time()));
   }
   if (filter.has_end_time()) {
     sql += " AND r.reject_time_us < ?";
-    values.Add(Micros(filter.end_time()));
+    values.Add(TimestampMicros(filter.end_time()));
   }
   if (!query.page.after.empty()) {
     int64_t sequence = 0;

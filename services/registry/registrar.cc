@@ -149,7 +149,7 @@ absl::StatusOr<Firm> Registrar::CreateFirm(const v1::CreateFirmRequest& request,
       applied_requests_, request.request_id(), fingerprint,
       [&]() -> absl::StatusOr<Firm> {
         FieldViolations violations;
-        ValidateFirm(request.firm(), "firm", TodayInKorea(), violations);
+        ValidateFirm(request.firm(), "firm", KoreanDay(clock_()), violations);
         RETURN_IF_ERROR(violations.ToStatus());
         ChangeContext change =
             NewChange("CreateFirm", actor, request.request_id(), fingerprint);
@@ -228,7 +228,7 @@ absl::StatusOr<Firm> Registrar::UpdateFirm(const v1::UpdateFirmRequest& request,
                                       options, &updated);
         updated.DiscardUnknownFields();
         FieldViolations violations;
-        ValidateFirm(updated, "firm", TodayInKorea(), violations);
+        ValidateFirm(updated, "firm", KoreanDay(clock_()), violations);
         RETURN_IF_ERROR(violations.ToStatus());
 
         ChangeContext change =
@@ -298,7 +298,7 @@ absl::StatusOr<ExportRecord> Registrar::RecordExports(
             BrnFromName(request.parent(), "parent");
         violations.AddFrom(brn.status());
         ValidateExportRecord(request.export_record(), "export_record",
-                             TodayInKorea(), violations);
+                             KoreanDay(clock_()), violations);
         RETURN_IF_ERROR(violations.ToStatus());
         ChangeContext change = NewChange("RecordExports", actor,
                                          request.request_id(), fingerprint);
@@ -373,7 +373,7 @@ absl::Status Registrar::ImportFirms(
     return earlier.ok() && earlier->has_value();
   };
 
-  absl::CivilDay today = TodayInKorea();
+  absl::CivilDay today = KoreanDay(clock_());
   std::vector<NewFirm> accepted;
   std::vector<int64_t> accepted_rows;
   for (size_t i = 0; i < rows.size(); ++i) {
