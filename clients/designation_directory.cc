@@ -7,17 +7,19 @@
 namespace kexport::clients {
 
 GrpcDesignationDirectory::GrpcDesignationDirectory(const std::string& address,
-                                                   absl::Duration timeout)
+                                                   absl::Duration timeout,
+                                                   std::string actor)
     : stub_(designation::v1::Designations::NewStub(MakeChannel(
           address, {"kexport.designation.v1.Designations/GetFirmDesignation"}))),
-      timeout_(timeout) {}
+      timeout_(timeout),
+      actor_(std::move(actor)) {}
 
 absl::StatusOr<std::optional<designation::v1::Designation>> GrpcDesignationDirectory::InForce(
     const std::string& firm) {
   designation::v1::GetFirmDesignationRequest request;
   request.set_firm(firm);
   designation::v1::GetFirmDesignationResponse response;
-  auto context = MakeCallContext(nullptr, timeout_, "applications");
+  auto context = MakeCallContext(nullptr, timeout_, actor_);
   grpc::Status status = stub_->GetFirmDesignation(context.get(), request, &response);
   if (!status.ok()) {
     return FromGrpc("designation", status);

@@ -25,13 +25,15 @@ class DesignationDirectory {
 
 class GrpcDesignationDirectory final : public DesignationDirectory {
  public:
-  GrpcDesignationDirectory(const std::string& address, absl::Duration timeout);
+  // `actor` names the calling service in the designation service's records.
+  GrpcDesignationDirectory(const std::string& address, absl::Duration timeout, std::string actor);
   absl::StatusOr<std::optional<designation::v1::Designation>> InForce(
       const std::string& firm) override;
 
  private:
   std::unique_ptr<designation::v1::Designations::Stub> stub_;
   absl::Duration timeout_;
+  std::string actor_;
 };
 
 }  // namespace kexport::clients

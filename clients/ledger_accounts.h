@@ -23,12 +23,14 @@ class LedgerAccounts {
 
 class GrpcLedgerAccounts final : public LedgerAccounts {
  public:
-  GrpcLedgerAccounts(const std::string& address, absl::Duration timeout);
+  // `actor` names the calling service in the ledger's records.
+  GrpcLedgerAccounts(const std::string& address, absl::Duration timeout, std::string actor);
   absl::StatusOr<int64_t> Available(const std::string& account) override;
 
  private:
   std::unique_ptr<ledger::v1::Ledger::Stub> stub_;
   absl::Duration timeout_;
+  std::string actor_;
 };
 
 }  // namespace kexport::clients

@@ -6,18 +6,19 @@
 namespace kexport::clients {
 
 RegistryFirmDirectory::RegistryFirmDirectory(const std::string& address,
-                                             absl::Duration timeout)
+                                             absl::Duration timeout, std::string actor)
     : stub_(registry::v1::FirmRegistry::NewStub(MakeChannel(
           address, {"kexport.registry.v1.FirmRegistry/GetFirm",
                     "kexport.registry.v1.FirmRegistry/ListExportRecords"}))),
-      timeout_(timeout) {}
+      timeout_(timeout),
+      actor_(std::move(actor)) {}
 
 absl::StatusOr<std::optional<FirmFacts>> RegistryFirmDirectory::Lookup(
     const std::string& brn) {
   FirmFacts facts;
   registry::v1::GetFirmRequest get;
   get.set_name("firms/" + brn);
-  auto context = MakeCallContext(nullptr, timeout_, "designation");
+  auto context = MakeCallContext(nullptr, timeout_, actor_);
   grpc::Status status = stub_->GetFirm(context.get(), get, &facts.firm);
   if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
     return std::nullopt;
@@ -29,7 +30,7 @@ absl::StatusOr<std::optional<FirmFacts>> RegistryFirmDirectory::Lookup(
   exports.set_parent(get.name());
   exports.set_page_size(100);
   registry::v1::ListExportRecordsResponse records;
-  context = MakeCallContext(nullptr, timeout_, "designation");
+  context = MakeCallContext(nullptr, timeout_, actor_);
   status = stub_->ListExportRecords(context.get(), exports, &records);
   if (!status.ok()) {
     return FromGrpc("registry", status);

@@ -1,7 +1,7 @@
 // FirmDirectory over the registry's gRPC API: each look-up has a deadline,
 // and only the idempotent reads it makes are retried.
 //
-//   RegistryFirmDirectory directory("localhost:50051", absl::Seconds(2));
+//   RegistryFirmDirectory directory("localhost:50051", absl::Seconds(2), "designation");
 #pragma once
 
 #include <memory>
@@ -15,13 +15,15 @@ namespace kexport::clients {
 
 class RegistryFirmDirectory final : public FirmDirectory {
  public:
-  RegistryFirmDirectory(const std::string& address, absl::Duration timeout);
+  // `actor` names the calling service in the registry's records.
+  RegistryFirmDirectory(const std::string& address, absl::Duration timeout, std::string actor);
 
   absl::StatusOr<std::optional<FirmFacts>> Lookup(const std::string& brn) override;
 
  private:
   std::unique_ptr<registry::v1::FirmRegistry::Stub> stub_;
   absl::Duration timeout_;
+  std::string actor_;
 };
 
 }  // namespace kexport::clients

@@ -12,6 +12,7 @@
 #include "common/dates.h"
 #include "common/errors.h"
 #include "common/macros.h"
+#include "common/record_version.h"
 #include "common/order_by.h"
 #include "common/page_token.h"
 #include "common/text.h"
@@ -138,7 +139,7 @@ absl::StatusOr<v1::DesignationApplication> Designator::ApplicationForChange(
     return NotFoundError("APPLICATION_NOT_FOUND", absl::StrCat(name, " not found"));
   }
   if (!etag.empty() && etag != application->etag()) {
-    return AbortedError("ETAG_MISMATCH", "the application changed; read it again");
+    return RecordChangedError(application->name());
   }
   return *std::move(application);
 }
@@ -530,7 +531,7 @@ absl::StatusOr<v1::Designation> Designator::Revoke(
                                absl::StrCat(request.name(), " not found"));
         }
         if (!request.etag().empty() && request.etag() != designation->etag()) {
-          return AbortedError("ETAG_MISMATCH", "the designation changed; read it again");
+          return RecordChangedError(designation->name());
         }
         const absl::Time now = clock_();
         v1::DesignationState state = AsOf(*designation, KoreanDay(now)).state();
@@ -787,7 +788,10 @@ absl::StatusOr<v1::ListDesignationsResponse> Designator::ListDesignations(
   ASSIGN_OR_RETURN(PageRequest page, ReadPageRequest(request, request.page_size(),
                                                      request.page_token()));
   const absl::CivilDay today = Today();
-  ASSIGN_OR_RETURN(std::vector<v1::Designation> all, store_->AllDesignations());
+  // A firm's designations come by index; other lists read them all.
+  ASSIGN_OR_RETURN(std::vector<v1::Designation> all,
+                   filter.firm().empty() ? store_->AllDesignations()
+                                         : store_->FirmDesignations(filter.firm()));
   // Sort key, then name: a stable keyset for paging.
   std::vector<std::pair<std::string, v1::Designation>> matching;
   for (v1::Designation& stored : all) {
@@ -862,12 +866,6 @@ absl::StatusOr<v1::AnnualReview> Designator::GetAnnualReview(
 
 absl::StatusOr<v1::DesignationStatistics> Designator::GetStatistics(
     const v1::GetDesignationStatisticsRequest& request) {
-  const absl::CivilDay today = Today();
-  ASSIGN_OR_RETURN(std::vector<v1::Designation> all, store_->AllDesignations());
-  int32_t first_year = static_cast<int32_t>(today.year());
-  for (const v1::Designation& designation : all) {
-    first_year = std::min(first_year, designation.valid_from().year());
-  }
   FieldViolations violations;
   for (const auto& [field, year] : {std::pair<const char*, int32_t>{"from_year", request.from_year()},
                                     {"to_year", request.to_year()}}) {
@@ -876,6 +874,12 @@ absl::StatusOr<v1::DesignationStatistics> Designator::GetStatistics(
     }
   }
   RETURN_IF_ERROR(violations.ToStatus());
+  const absl::CivilDay today = Today();
+  ASSIGN_OR_RETURN(std::vector<v1::Designation> all, store_->AllDesignations());
+  int32_t first_year = static_cast<int32_t>(today.year());
+  for (const v1::Designation& designation : all) {
+    first_year = std::min(first_year, designation.valid_from().year());
+  }
   int32_t from = request.from_year() != 0 ? request.from_year() : first_year;
   int32_t to = request.to_year() != 0 ? request.to_year() : static_cast<int32_t>(today.year());
   if (from > to || to - from >= 50) {

@@ -62,8 +62,8 @@ int main(int argc, char** argv) {
   if (redis->has_value()) {
     cache = std::make_unique<kexport::RedisCache>(**redis);
   }
-  kexport::clients::RegistryFirmDirectory registry(absl::GetFlag(FLAGS_registry_addr),
-                                              absl::GetFlag(FLAGS_registry_timeout));
+  kexport::clients::RegistryFirmDirectory registry(
+      absl::GetFlag(FLAGS_registry_addr), absl::GetFlag(FLAGS_registry_timeout), "designation");
   designation::Designator designator(store->get(), &registry, &*policy, cache.get(),
                                      absl::GetFlag(FLAGS_cache_ttl), kexport::SystemClock());
   kexport::MetadataActorResolver actors;

@@ -11,6 +11,7 @@
 #include "common/dates.h"
 #include "common/errors.h"
 #include "common/macros.h"
+#include "common/record_version.h"
 #include "common/money.h"
 #include "common/proto_bytes.h"
 #include "common/random_id.h"
@@ -657,8 +658,7 @@ absl::StatusOr<Account> Bookkeeper::CloseAccount(
                          absl::StrCat(request.name(), " not found"));
   }
   if (!request.etag().empty() && request.etag() != account->etag()) {
-    return AbortedError("ETAG_MISMATCH",
-                        "the account changed since it was read; read it again");
+    return RecordChangedError(account->name());
   }
   if (account->state() == v1::ACCOUNT_STATE_CLOSED) {
     return FailedPreconditionError("ACCOUNT_ALREADY_CLOSED",

@@ -9,6 +9,7 @@
 #include "common/idempotency.h"
 #include "common/ksic.h"
 #include "common/macros.h"
+#include "common/record_version.h"
 #include "common/money.h"
 #include "common/order_by.h"
 #include "common/page_token.h"
@@ -42,8 +43,7 @@ Firm NewFirmRecord(const Firm& input, absl::Time now) {
 // ABORTED when the caller read another version than the stored one.
 absl::Status CheckEtag(const std::string& expected, const Firm& stored) {
   if (!expected.empty() && expected != stored.etag()) {
-    return AbortedError("ETAG_MISMATCH",
-                        "the firm changed since it was read; read it again");
+    return RecordChangedError(stored.name());
   }
   return absl::OkStatus();
 }

@@ -10,6 +10,7 @@
 #include "common/dates.h"
 #include "common/errors.h"
 #include "common/macros.h"
+#include "common/record_version.h"
 #include "common/sqlite_applied_requests.h"
 #include "common/sqlite_page.h"
 #include "services/registry/firm_validation.h"
@@ -382,10 +383,7 @@ absl::StatusOr<std::vector<absl::Status>> SqliteFirmStore::CreateFirms(
 absl::Status SqliteFirmStore::UpdateFirm(Firm& firm,
                                          const std::string& expected_etag,
                                          const ChangeContext& change) {
-  int64_t expected_version = 0;
-  if (!absl::SimpleAtoi(expected_etag, &expected_version)) {
-    return AbortedError("ETAG_MISMATCH", "the firm changed; read it again");
-  }
+  ASSIGN_OR_RETURN(int64_t expected_version, VersionFromEtag(expected_etag, firm.name()));
   std::lock_guard<std::mutex> lock(mutex_);
   SqliteTransaction tx(*db_);
   RETURN_IF_ERROR(tx.begun());
@@ -406,8 +404,7 @@ absl::Status SqliteFirmStore::UpdateFirm(Firm& firm,
   update->Bind(9, expected_version);
   RETURN_IF_ERROR(update->Run());
   if (update->Changes() == 0) {
-    return AbortedError("ETAG_MISMATCH",
-                        "the firm changed since it was read; read it again");
+    return RecordChangedError(firm.name());
   }
   RETURN_IF_ERROR(WriteIndexes(firm));
   RETURN_IF_ERROR(RecordChange(firm.brn(), change));

@@ -161,7 +161,8 @@ TEST_F(DesignationServiceTest, ApprovedThenRevokedIsNeverReportedDesignatedAfter
 
 // The client the applications service checks eligibility with.
 TEST_F(DesignationServiceTest, TheDirectoryClientReportsTheDesignationInForce) {
-  clients::GrpcDesignationDirectory directory(designation_->address(), absl::Seconds(2));
+  clients::GrpcDesignationDirectory directory(designation_->address(), absl::Seconds(2),
+                                              "applications");
   const std::string firm = RegisterFirm(4);
   auto before = directory.InForce(firm);
   ASSERT_TRUE(before.ok()) << before.status();

@@ -12,7 +12,7 @@ using LedgerAccountsClientTest = LedgerFixture;
 
 TEST_F(LedgerAccountsClientTest, AvailableFollowsReservationsAndErrorsAreTyped) {
   OpenProgramme(1'000'000, 1);
-  clients::GrpcLedgerAccounts accounts(ledger_->address(), absl::Seconds(2));
+  clients::GrpcLedgerAccounts accounts(ledger_->address(), absl::Seconds(2), "applications");
   EXPECT_EQ(*accounts.Available("accounts/budget"), 1'000'000);
 
   v1::CreateTransfersResponse response;

@@ -36,7 +36,6 @@ class ChildProcess final {
   // SIGKILL and reap.
   void Kill();
 
-  const std::string& log_path() const { return log_path_; }
   std::string ReadLog() const;
 
  private:

@@ -93,14 +93,4 @@ bool RedisServer::Set(const std::string& key, const std::string& value) const {
   return reply != nullptr && reply->type == REDIS_REPLY_STATUS;
 }
 
-long long RedisServer::KeyCount() const {
-  Context context = Connect(port_);
-  if (context == nullptr) {
-    return -1;
-  }
-  Reply reply(static_cast<redisReply*>(redisCommand(context.get(), "DBSIZE")));
-  return reply != nullptr && reply->type == REDIS_REPLY_INTEGER ? reply->integer
-                                                                : -1;
-}
-
 }  // namespace kexport::testing

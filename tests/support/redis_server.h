@@ -34,7 +34,6 @@ class RedisServer final {
   std::optional<std::string> Get(const std::string& key) const;
   bool Set(const std::string& key, const std::string& value) const;
   bool Ping() const;
-  long long KeyCount() const;
 
  private:
   std::string dir_;
