@@ -17,8 +17,11 @@ class BudgetTally final {
   BudgetTally(const Account& budget, v1::BudgetReport& report)
       : budget_(budget.name()), report_(report) {}
 
-  absl::Status Add(const Transfer& transfer, LedgerStore& store) {
+  // Transfers in journal order: a corrected transfer comes before its
+  // correction.
+  void Add(const Transfer& transfer) {
     const bool debits_budget = transfer.debit_account() == budget_;
+    seen_[transfer.id()] = {transfer.code(), debits_budget};
     switch (transfer.mode()) {
       case v1::TRANSFER_MODE_PENDING:
         pending_[transfer.id()] = transfer.amount();
@@ -28,13 +31,13 @@ class BudgetTally final {
         if (debits_budget && transfer.pending_state() == v1::PENDING_STATE_PENDING) {
           Add(&reserved_, transfer.amount());
         }
-        return absl::OkStatus();
+        return;
       case v1::TRANSFER_MODE_VOID_PENDING:
         if (debits_budget) {
           Add(&released_,
               pending_[TransferIdFromName(transfer.pending_transfer())]);
         }
-        return absl::OkStatus();
+        return;
       case v1::TRANSFER_MODE_POST_PENDING:
         if (debits_budget) {
           Add(&released_,
@@ -48,20 +51,17 @@ class BudgetTally final {
     // Posted money: a single-phase transfer or the posted part of a pending.
     if (transfer.code() != v1::TRANSFER_CODE_CORRECTION) {
       Add(Category(transfer.code(), debits_budget), transfer.amount());
-      return absl::OkStatus();
+      return;
     }
-    ASSIGN_OR_RETURN(std::optional<Transfer> corrected,
-                     store.GetTransfer(TransferIdFromName(transfer.corrected_transfer())));
-    if (!corrected || (corrected->debit_account() != budget_ &&
-                       corrected->credit_account() != budget_)) {
+    auto corrected = seen_.find(TransferIdFromName(transfer.corrected_transfer()));
+    if (corrected == seen_.end()) {  // it did not touch the budget account
       Add(Category(transfer.code(), debits_budget), transfer.amount());
-      return absl::OkStatus();
+      return;
     }
-    const bool corrected_debited = corrected->debit_account() == budget_;
+    const auto [corrected_code, corrected_debited] = corrected->second;
     int64_t amount = corrected_debited == debits_budget ? transfer.amount()
                                                         : -transfer.amount();
-    Add(Category(corrected->code(), corrected_debited), amount);
-    return absl::OkStatus();
+    Add(Category(corrected_code, corrected_debited), amount);
   }
 
   // Writes the sums into the report.
@@ -101,6 +101,8 @@ class BudgetTally final {
   int64_t reserved_ = 0;
   // Pending transfers seen so far: id -> amount held.
   absl::flat_hash_map<std::string, int64_t> pending_;
+  // Every transfer seen so far: id -> its code and whether it debited.
+  absl::flat_hash_map<std::string, std::pair<v1::TransferCode, bool>> seen_;
 };
 
 }  // namespace
@@ -118,19 +120,18 @@ absl::StatusOr<v1::BudgetReport> BuildBudgetReport(LedgerStore& store,
   report.set_program(program);
   report.set_fiscal_year(year);
   report.set_budget_account(budget->name());
-  // One query reads every transfer as of one moment, so the figures agree;
-  // corrections are looked up after it.
+  // One query reads every transfer as of one moment, so the figures agree.
   absl::flat_hash_map<std::string, const Transfer*> planned_by_id;
   for (const Transfer& transfer : planned.transfers) {
     planned_by_id[transfer.id()] = &transfer;
   }
-  std::vector<Transfer> transfers;
+  BudgetTally tally(*budget, report);
   RETURN_IF_ERROR(store.ForEachTransferOf(budget->id(), [&](const Transfer& transfer) {
     auto changed = planned_by_id.find(transfer.id());
     if (changed == planned_by_id.end()) {
-      transfers.push_back(transfer);
+      tally.Add(transfer);
     } else {
-      transfers.push_back(*changed->second);
+      tally.Add(*changed->second);
       planned_by_id.erase(changed);
     }
     return absl::OkStatus();
@@ -140,12 +141,8 @@ absl::StatusOr<v1::BudgetReport> BuildBudgetReport(LedgerStore& store,
     if (planned_by_id.contains(transfer.id()) &&
         (transfer.debit_account() == budget->name() ||
          transfer.credit_account() == budget->name())) {
-      transfers.push_back(transfer);
+      tally.Add(transfer);
     }
-  }
-  BudgetTally tally(*budget, report);
-  for (const Transfer& transfer : transfers) {
-    RETURN_IF_ERROR(tally.Add(transfer, store));
   }
   tally.Fill();
   report.set_remaining(report.budget_available() - report.reserved() -

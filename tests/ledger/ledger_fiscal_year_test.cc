@@ -39,6 +39,29 @@ class LedgerFiscalYearTest : public LedgerFixture {
   }
 };
 
+// A correction counts under the code of the transfer it corrects,
+// negatively when it runs back.
+TEST_F(LedgerFiscalYearTest, CorrectionsCountUnderTheCorrectedTransfersCode) {
+  OpenProgramme(1'000'000, 1);
+  v1::Transfer pay = Move("pay", "budget", "firm-0", 300'000, v1::TRANSFER_CODE_DISBURSEMENT,
+                          v1::TRANSFER_MODE_SINGLE_PHASE);
+  v1::Transfer back = Move("pay-fix", "firm-0", "budget", 40'000,
+                           v1::TRANSFER_CODE_CORRECTION, v1::TRANSFER_MODE_SINGLE_PHASE);
+  back.set_corrected_transfer("transfers/pay");
+  v1::Transfer more = Move("pay-fix-2", "budget", "firm-0", 5'000,
+                           v1::TRANSFER_CODE_CORRECTION, v1::TRANSFER_MODE_SINGLE_PHASE);
+  more.set_corrected_transfer("transfers/pay");
+  v1::CreateTransfersResponse response;
+  ASSERT_TRUE(Transfer({pay, back, more}, "pay", &response).ok());
+  for (const auto& result : response.results()) {
+    ASSERT_EQ(result.result(), v1::TRANSFER_RESULT_CREATED) << result.DebugString();
+  }
+  v1::BudgetReport report = Report(2026);
+  EXPECT_EQ(report.disbursed(), 265'000);
+  EXPECT_EQ(report.appropriated(), 1'000'000);
+  EXPECT_EQ(report.remaining(), 735'000);
+}
+
 TEST_F(LedgerFiscalYearTest, ReportThenCloseCarryOverAndLapse) {
   OpenProgramme(1'000'000, 2);
   ASSERT_TRUE(Open("lapse", v1::ACCOUNT_KIND_LAPSE, v1::BALANCE_LIMIT_NONE).ok());
