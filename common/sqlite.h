@@ -20,6 +20,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 
 struct sqlite3;
@@ -103,6 +105,12 @@ class SqlValues final {
  public:
   void Add(int64_t value) { values_.emplace_back(value); }
   void Add(std::string value) { values_.emplace_back(std::move(value)); }
+  // Integers (or enum values) as one JSON array, for a filter written
+  // `column IN (SELECT value FROM json_each(?))`.
+  template <typename Numbers>
+  void AddNumberList(const Numbers& numbers) {
+    Add(absl::StrCat("[", absl::StrJoin(numbers, ","), "]"));
+  }
   void BindTo(SqliteStatement& statement) const;
 
  private:

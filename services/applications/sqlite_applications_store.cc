@@ -266,7 +266,7 @@ absl::StatusOr<Page<v1::Application>> SqliteApplicationsStore::ListApplications(
   }
   if (!query.states.empty()) {
     sql += " AND state IN (SELECT value FROM json_each(?))";
-    values.Add(absl::StrCat("[", absl::StrJoin(query.states, ","), "]"));
+    values.AddNumberList(query.states);
   }
   const char* after = query.descending ? "<" : ">";
   if (query.page.after.size() == 2) {

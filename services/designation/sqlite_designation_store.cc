@@ -209,9 +209,8 @@ absl::StatusOr<Page<v1::DesignationApplication>> SqliteDesignationStore::ListApp
     values.Add(filter.firm());
   }
   if (!filter.states().empty()) {
-    std::vector<int> states(filter.states().begin(), filter.states().end());
     sql += " AND state IN (SELECT value FROM json_each(?))";
-    values.Add(absl::StrCat("[", absl::StrJoin(states, ","), "]"));
+    values.AddNumberList(filter.states());
   }
   if (filter.kind() != v1::DESIGNATION_KIND_UNSPECIFIED) {
     sql += " AND kind = ?";

@@ -444,9 +444,8 @@ absl::StatusOr<Page<Account>> SqliteLedgerStore::ListAccounts(
     values.Add(filter.firm());
   }
   if (!filter.kinds().empty()) {
-    std::vector<int> kinds(filter.kinds().begin(), filter.kinds().end());
     sql += " AND kind IN (SELECT value FROM json_each(?))";
-    values.Add(absl::StrCat("[", absl::StrJoin(kinds, ","), "]"));
+    values.AddNumberList(filter.kinds());
   }
   if (filter.state() != v1::ACCOUNT_STATE_UNSPECIFIED) {
     sql += " AND state = ?";
@@ -511,9 +510,8 @@ absl::StatusOr<Page<Transfer>> SqliteLedgerStore::ListTransfers(
     values.Add(filter.reference());
   }
   if (!filter.codes().empty()) {
-    std::vector<int> codes(filter.codes().begin(), filter.codes().end());
     sql += " AND code IN (SELECT value FROM json_each(?))";
-    values.Add(absl::StrCat("[", absl::StrJoin(codes, ","), "]"));
+    values.AddNumberList(filter.codes());
   }
   if (filter.has_start_time()) {
     sql += " AND create_time_us >= ?";
@@ -605,9 +603,8 @@ absl::StatusOr<Page<RejectedTransfer>> SqliteLedgerStore::ListRejectedTransfers(
     sql += ")";
   }
   if (!filter.results().empty()) {
-    std::vector<int> results(filter.results().begin(), filter.results().end());
     sql += " AND r.result IN (SELECT value FROM json_each(?))";
-    values.Add(absl::StrCat("[", absl::StrJoin(results, ","), "]"));
+    values.AddNumberList(filter.results());
   }
   if (!filter.actor().empty()) {
     sql += " AND r.actor = ?";

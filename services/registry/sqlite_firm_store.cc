@@ -100,13 +100,11 @@ absl::StatusOr<Firm> ParseFirm(const std::string& body, int64_t version) {
   return firm;
 }
 
-// `[1,2,3]` for binding to json_each.
-template <typename Values>
-std::string JsonArray(const Values& values, bool quote) {
-  return absl::StrCat(
-      "[", absl::StrJoin(values, ",", [quote](std::string* out, const auto& v) {
-        absl::StrAppend(out, quote ? "\"" : "", v, quote ? "\"" : "");
-      }), "]");
+// `["a","b"]` for binding to json_each; the strings are validated slugs,
+// so nothing needs escaping.
+template <typename Strings>
+std::string JsonStringArray(const Strings& strings) {
+  return absl::StrCat("[\"", absl::StrJoin(strings, "\",\""), "\"]");
 }
 
 const char* OrderColumn(FirmOrder order) {
@@ -180,50 +178,44 @@ absl::StatusOr<Page<Firm>> SqliteFirmStore::ListFirms(const FirmQuery& query) {
   // of prepared statements stays small.
   std::string sql = "SELECT f.version, f.body, f.brn, ";
   absl::StrAppend(&sql, OrderColumn(query.order), " FROM firms f WHERE 1 = 1");
-  std::vector<std::function<void(SqliteStatement&, int&)>> binders;
-  auto bind_text = [&binders](std::string value) {
-    binders.push_back([value](SqliteStatement& s, int& i) { s.Bind(i++, value); });
-  };
-  auto bind_int = [&binders](int64_t value) {
-    binders.push_back([value](SqliteStatement& s, int& i) { s.Bind(i++, value); });
-  };
+  SqlValues values;
   const FirmFilter& filter = query.filter;
   if (filter.state() != v1::FIRM_STATE_UNSPECIFIED) {
     sql += " AND f.state = ?";
-    bind_int(filter.state());
+    values.Add(static_cast<int64_t>(filter.state()));
   }
   if (!filter.size_classes().empty()) {
     sql += " AND f.size_class IN (SELECT value FROM json_each(?))";
-    bind_text(JsonArray(filter.size_classes(), false));
+    values.AddNumberList(filter.size_classes());
   }
   if (!filter.growth_stages().empty()) {
     sql += " AND f.growth_stage IN (SELECT value FROM json_each(?))";
-    bind_text(JsonArray(filter.growth_stages(), false));
+    values.AddNumberList(filter.growth_stages());
   }
   if (!filter.ksic_prefix().empty()) {
     // The prefix is validated as a letter and digits: no LIKE wildcards.
     sql += " AND f.ksic_code LIKE ?";
-    bind_text(absl::StrCat(filter.ksic_prefix(), "%"));
+    values.Add(absl::StrCat(filter.ksic_prefix(), "%"));
   }
   if (!filter.sectors().empty()) {
     sql += " AND EXISTS (SELECT 1 FROM firm_sectors s WHERE s.brn = f.brn"
            " AND s.sector IN (SELECT value FROM json_each(?)))";
-    bind_text(JsonArray(filter.sectors(), true));
+    values.Add(JsonStringArray(filter.sectors()));
   }
   if (filter.certification_type() != v1::CERTIFICATION_TYPE_UNSPECIFIED) {
     sql += " AND EXISTS (SELECT 1 FROM firm_certifications c"
            " WHERE c.brn = f.brn AND c.type = ?)";
-    bind_int(filter.certification_type());
+    values.Add(static_cast<int64_t>(filter.certification_type()));
   }
   if (filter.has_export_band()) {
     const auto& band = filter.export_band();
     sql += " AND EXISTS (SELECT 1 FROM export_records e WHERE e.brn = f.brn"
            " AND e.year = ? AND e.superseded = 0 AND e.total_usd_cents >= ?";
-    bind_int(band.year());
-    bind_int(band.min_usd_cents());
+    values.Add(static_cast<int64_t>(band.year()));
+    values.Add(static_cast<int64_t>(band.min_usd_cents()));
     if (band.max_usd_cents() > 0) {
       sql += " AND e.total_usd_cents <= ?";
-      bind_int(band.max_usd_cents());
+      values.Add(static_cast<int64_t>(band.max_usd_cents()));
     }
     sql += ")";
   }
@@ -233,7 +225,7 @@ absl::StatusOr<Page<Firm>> SqliteFirmStore::ListFirms(const FirmQuery& query) {
   if (query.order == FirmOrder::kBrn) {
     if (!query.page.after.empty()) {
       absl::StrAppend(&sql, " AND f.brn ", after, " ?");
-      bind_text(query.page.after[0]);
+      values.Add(query.page.after[0]);
     }
     absl::StrAppend(&sql, " ORDER BY f.brn ", direction);
   } else {
@@ -245,27 +237,24 @@ absl::StatusOr<Page<Firm>> SqliteFirmStore::ListFirms(const FirmQuery& query) {
         if (!absl::SimpleAtoi(query.page.after[0], &micros)) {
           return InvalidFieldError("page_token", "malformed");
         }
-        bind_int(micros);
-        bind_int(micros);
+        values.Add(micros);
+        values.Add(micros);
       } else {
-        bind_text(query.page.after[0]);
-        bind_text(query.page.after[0]);
+        values.Add(query.page.after[0]);
+        values.Add(query.page.after[0]);
       }
-      bind_text(query.page.after[1]);
+      values.Add(query.page.after[1]);
     }
     absl::StrAppend(&sql, " ORDER BY ", column, " ", direction, ", f.brn ",
                     direction);
   }
   sql += " LIMIT ?";
-  bind_int(query.page.size + 1);
+  values.Add(static_cast<int64_t>(query.page.size + 1));
 
   std::lock_guard<std::mutex> lock(mutex_);
   ASSIGN_OR_RETURN(SqliteStatement * statement, db_->Prepare(sql));
   absl::Cleanup reset = [statement] { statement->Reset(); };
-  int index = 1;
-  for (const auto& binder : binders) {
-    binder(*statement, index);
-  }
+  values.BindTo(*statement);
   const bool by_brn = query.order == FirmOrder::kBrn;
   return ReadPage<Firm>(
       *statement, query.page.size,
