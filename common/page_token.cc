@@ -97,6 +97,14 @@ absl::StatusOr<PageRequest> ReadPageRequest(
   return paging;
 }
 
+absl::StatusOr<int64_t> CursorNumber(const PageRequest& paging, size_t index) {
+  int64_t number = 0;
+  if (index < paging.after.size() && !absl::SimpleAtoi(paging.after[index], &number)) {
+    return InvalidFieldError("page_token", "malformed");
+  }
+  return number;
+}
+
 std::string NextPageToken(const PageRequest& paging,
                           const std::vector<std::string>& next) {
   return next.empty() ? std::string()

@@ -49,6 +49,10 @@ absl::StatusOr<PageRequest> ReadPageRequest(
     const google::protobuf::Message& request, int page_size,
     absl::string_view page_token, PageLimits limits = {});
 
+// The cursor's value at `index` as a number, 0 on a first page;
+// INVALID_ARGUMENT on `page_token` when it is not one.
+absl::StatusOr<int64_t> CursorNumber(const PageRequest& paging, size_t index);
+
 // The token for the page after `next`, or empty when `next` is empty.
 std::string NextPageToken(const PageRequest& paging,
                           const std::vector<std::string>& next);

@@ -1,7 +1,6 @@
 #include "services/applications/sqlite_applications_store.h"
 
 #include "absl/cleanup/cleanup.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
@@ -270,10 +269,7 @@ absl::StatusOr<Page<v1::Application>> SqliteApplicationsStore::ListApplications(
   }
   const char* after = query.descending ? "<" : ">";
   if (query.page.after.size() == 2) {
-    int64_t micros = 0;
-    if (!absl::SimpleAtoi(query.page.after[0], &micros)) {
-      return InvalidFieldError("page_token", "malformed");
-    }
+    ASSIGN_OR_RETURN(int64_t micros, CursorNumber(query.page, 0));
     absl::StrAppend(&sql, " AND (create_us ", after, " ? OR (create_us = ? AND name ", after,
                     " ?))");
     values.Add(micros);

@@ -1,7 +1,6 @@
 #include "services/designation/sqlite_designation_store.h"
 
 #include "absl/cleanup/cleanup.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/dates.h"
@@ -224,10 +223,7 @@ absl::StatusOr<Page<v1::DesignationApplication>> SqliteDesignationStore::ListApp
   }
   const char* after = query.descending ? "<" : ">";
   if (query.page.after.size() == 2) {
-    int64_t micros = 0;
-    if (!absl::SimpleAtoi(query.page.after[0], &micros)) {
-      return InvalidFieldError("page_token", "malformed");
-    }
+    ASSIGN_OR_RETURN(int64_t micros, CursorNumber(query.page, 0));
     absl::StrAppend(&sql, " AND (", time_column, " ", after, " ? OR (", time_column,
                     " = ? AND id ", after, " ?))");
     values.Add(micros);

@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/dates.h"
@@ -455,10 +454,7 @@ absl::StatusOr<Page<Account>> SqliteLedgerStore::ListAccounts(
   const char* direction = query.descending ? "DESC" : "ASC";
   if (query.by_create_time) {
     if (query.page.after.size() == 2) {
-      int64_t micros = 0;
-      if (!absl::SimpleAtoi(query.page.after[0], &micros)) {
-        return absl::InvalidArgumentError("page_token: malformed");
-      }
+      ASSIGN_OR_RETURN(int64_t micros, CursorNumber(query.page, 0));
       absl::StrAppend(&sql, " AND (create_time_us ", after,
                       " ? OR (create_time_us = ? AND id ", after, " ?))");
       values.Add(micros);
@@ -522,10 +518,7 @@ absl::StatusOr<Page<Transfer>> SqliteLedgerStore::ListTransfers(
     values.Add(TimestampMicros(filter.end_time()));
   }
   if (!query.page.after.empty()) {
-    int64_t sequence = 0;
-    if (!absl::SimpleAtoi(query.page.after[0], &sequence)) {
-      return absl::InvalidArgumentError("page_token: malformed");
-    }
+    ASSIGN_OR_RETURN(int64_t sequence, CursorNumber(query.page, 0));
     absl::StrAppend(&sql, " AND sequence ", query.descending ? "<" : ">", " ?");
     values.Add(sequence);
   }
@@ -548,10 +541,7 @@ absl::StatusOr<Page<Transfer>> SqliteLedgerStore::ListTransfers(
 
 absl::StatusOr<Page<v1::AccountBalance>> SqliteLedgerStore::ListAccountBalances(
     const BalanceQuery& query) {
-  int64_t after = 0;
-  if (!query.page.after.empty() && !absl::SimpleAtoi(query.page.after[0], &after)) {
-    return absl::InvalidArgumentError("page_token: malformed");
-  }
+  ASSIGN_OR_RETURN(int64_t after, CursorNumber(query.page, 0));
   std::lock_guard<std::mutex> lock(reader_mutex_);
   ASSIGN_OR_RETURN(
       SqliteStatement * statement,
@@ -619,10 +609,7 @@ absl::StatusOr<Page<RejectedTransfer>> SqliteLedgerStore::ListRejectedTransfers(
     values.Add(TimestampMicros(filter.end_time()));
   }
   if (!query.page.after.empty()) {
-    int64_t sequence = 0;
-    if (!absl::SimpleAtoi(query.page.after[0], &sequence)) {
-      return absl::InvalidArgumentError("page_token: malformed");
-    }
+    ASSIGN_OR_RETURN(int64_t sequence, CursorNumber(query.page, 0));
     absl::StrAppend(&sql, " AND r.sequence ", query.descending ? "<" : ">", " ?");
     values.Add(sequence);
   }
@@ -710,10 +697,7 @@ absl::StatusOr<std::optional<FiscalYearClosure>> SqliteLedgerStore::FindClosure(
 absl::StatusOr<Page<Transfer>> SqliteLedgerStore::ListOpenReservations(
     const std::string& program, int32_t year, absl::Time now,
     const PageRequest& page) {
-  int64_t after = 0;
-  if (!page.after.empty() && !absl::SimpleAtoi(page.after[0], &after)) {
-    return absl::InvalidArgumentError("page_token: malformed");
-  }
+  ASSIGN_OR_RETURN(int64_t after, CursorNumber(page, 0));
   std::lock_guard<std::mutex> lock(reader_mutex_);
   ASSIGN_OR_RETURN(std::vector<Transfer> open,
                    OpenReservationsIn(*reader_, program, year,

@@ -3,7 +3,6 @@
 #include <functional>
 
 #include "absl/cleanup/cleanup.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -233,10 +232,7 @@ absl::StatusOr<Page<Firm>> SqliteFirmStore::ListFirms(const FirmQuery& query) {
       absl::StrAppend(&sql, " AND (", column, " ", after, " ? OR (", column,
                       " = ? AND f.brn ", after, " ?))");
       if (query.order == FirmOrder::kCreateTime) {
-        int64_t micros = 0;
-        if (!absl::SimpleAtoi(query.page.after[0], &micros)) {
-          return InvalidFieldError("page_token", "malformed");
-        }
+        ASSIGN_OR_RETURN(int64_t micros, CursorNumber(query.page, 0));
         values.Add(micros);
         values.Add(micros);
       } else {
@@ -471,14 +467,10 @@ absl::StatusOr<Page<ExportRecord>> SqliteFirmStore::ListExportRecords(
   if (!query.show_superseded) {
     sql += " AND superseded = 0";
   }
-  int64_t after_year = 0;
-  int64_t after_id = 0;
+  ASSIGN_OR_RETURN(int64_t after_year, CursorNumber(query.page, 0));
+  ASSIGN_OR_RETURN(int64_t after_id, CursorNumber(query.page, 1));
   bool has_after = query.page.after.size() == 2;
   if (has_after) {
-    if (!absl::SimpleAtoi(query.page.after[0], &after_year) ||
-        !absl::SimpleAtoi(query.page.after[1], &after_id)) {
-      return InvalidFieldError("page_token", "malformed");
-    }
     sql += " AND (year < ? OR (year = ? AND id < ?))";
   }
   sql += " ORDER BY year DESC, id DESC LIMIT ?";
@@ -508,10 +500,7 @@ absl::StatusOr<Page<ExportRecord>> SqliteFirmStore::ListExportRecords(
 
 absl::StatusOr<Page<FirmChange>> SqliteFirmStore::ListFirmChanges(
     const FirmChangeQuery& query) {
-  int64_t after = 0;
-  if (!query.page.after.empty() && !absl::SimpleAtoi(query.page.after[0], &after)) {
-    return InvalidFieldError("page_token", "malformed");
-  }
+  ASSIGN_OR_RETURN(int64_t after, CursorNumber(query.page, 0));
   std::lock_guard<std::mutex> lock(mutex_);
   ASSIGN_OR_RETURN(
       SqliteStatement * statement,
