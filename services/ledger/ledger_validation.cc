@@ -8,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "common/brn.h"
+#include "common/field_checker.h"
 #include "common/idempotency.h"
 #include "common/macros.h"
 #include "common/text.h"
@@ -44,25 +45,21 @@ bool ProgramNameValid(absl::string_view name) {
 
 void ValidateTransfer(const v1::Transfer& transfer, const std::string& prefix,
                       FieldViolations& violations) {
-  auto fail = [&](absl::string_view field, absl::string_view reason) {
-    violations.Add(absl::StrCat(prefix, ".", field), std::string(reason));
-  };
+  FieldChecker check(prefix, violations);
   if (!TransferIdValid(transfer.id())) {
-    fail("id", "required: 1 to 64 characters of [A-Za-z0-9._:-]");
+    check.Fail("id", "required: 1 to 64 characters of [A-Za-z0-9._:-]");
   } else if (absl::StartsWith(transfer.id(), kFiscalYearClosePrefix)) {
-    fail("id", "`fyclose-` ids are the ledger's own");
+    check.Fail("id", "`fyclose-` ids are the ledger's own");
   }
-  if (CharacterCount(transfer.reference()) > 200) {
-    fail("reference", "at most 200 characters");
-  }
+  check.Text("reference", transfer.reference(), 200, /*required=*/false);
   if (!v1::TransferCode_IsValid(transfer.code())) {
-    fail("code", "unknown transfer code");
+    check.Fail("code", "unknown transfer code");
   }
   const v1::TransferMode mode = transfer.mode();
   const bool resolves = mode == v1::TRANSFER_MODE_POST_PENDING ||
                         mode == v1::TRANSFER_MODE_VOID_PENDING;
   if (mode == v1::TRANSFER_MODE_UNSPECIFIED || !v1::TransferMode_IsValid(mode)) {
-    fail("mode", "required: SINGLE_PHASE, PENDING, POST_PENDING or VOID_PENDING");
+    check.Fail("mode", "required: SINGLE_PHASE, PENDING, POST_PENDING or VOID_PENDING");
     return;
   }
   // Accounts: required for new money movements, optional for resolutions.
@@ -74,65 +71,65 @@ void ValidateTransfer(const v1::Transfer& transfer, const std::string& prefix,
       continue;
     }
     if (!AccountNameValid(name)) {
-      fail(field, "required: `accounts/{id}`, id of 1 to 63 of [a-z0-9-]");
+      check.Fail(field, "required: `accounts/{id}`, id of 1 to 63 of [a-z0-9-]");
     }
   }
   if (!transfer.debit_account().empty() &&
       transfer.debit_account() == transfer.credit_account()) {
-    fail("credit_account", "must differ from debit_account");
+    check.Fail("credit_account", "must differ from debit_account");
   }
   if (resolves) {
     if (!TransferNameValid(transfer.pending_transfer())) {
-      fail("pending_transfer", "required: `transfers/{id}`");
+      check.Fail("pending_transfer", "required: `transfers/{id}`");
     }
     if (transfer.has_timeout()) {
-      fail("timeout", "only for PENDING transfers");
+      check.Fail("timeout", "only for PENDING transfers");
     }
     if (!transfer.corrected_transfer().empty()) {
-      fail("corrected_transfer", "only for CORRECTION transfers");
+      check.Fail("corrected_transfer", "only for CORRECTION transfers");
     }
     if (mode == v1::TRANSFER_MODE_VOID_PENDING) {
       if (transfer.amount() != 0) {
-        fail("amount", "must be 0: a void releases the full pending amount");
+        check.Fail("amount", "must be 0: a void releases the full pending amount");
       }
       if (transfer.code() != v1::TRANSFER_CODE_UNSPECIFIED &&
           transfer.code() != v1::TRANSFER_CODE_RELEASE) {
-        fail("code", "a void is a RELEASE");
+        check.Fail("code", "a void is a RELEASE");
       }
     } else {
       if (transfer.amount() < 0 || transfer.amount() > kMaxTransferAmount) {
-        fail("amount", "0 (the full pending amount) to 10^15 won");
+        check.Fail("amount", "0 (the full pending amount) to 10^15 won");
       }
       if (transfer.code() != v1::TRANSFER_CODE_UNSPECIFIED &&
           transfer.code() != v1::TRANSFER_CODE_DISBURSEMENT) {
-        fail("code", "a post is a DISBURSEMENT");
+        check.Fail("code", "a post is a DISBURSEMENT");
       }
     }
     return;
   }
   if (transfer.amount() < 1 || transfer.amount() > kMaxTransferAmount) {
-    fail("amount", "1 to 10^15 won");
+    check.Fail("amount", "1 to 10^15 won");
   }
   if (transfer.code() == v1::TRANSFER_CODE_UNSPECIFIED) {
-    fail("code", "required");
+    check.Fail("code", "required");
   }
   if (!transfer.pending_transfer().empty()) {
-    fail("pending_transfer", "only for POST_PENDING and VOID_PENDING");
+    check.Fail("pending_transfer", "only for POST_PENDING and VOID_PENDING");
   }
   if (transfer.has_timeout()) {
     int64_t seconds = transfer.timeout().seconds();
     if (mode != v1::TRANSFER_MODE_PENDING) {
-      fail("timeout", "only for PENDING transfers");
+      check.Fail("timeout", "only for PENDING transfers");
     } else if (transfer.timeout().nanos() != 0 || seconds < 1 ||
                seconds > kMaxTimeoutSeconds) {
-      fail("timeout", "whole seconds, 1 s to 366 days");
+      check.Fail("timeout", "whole seconds, 1 s to 366 days");
     }
   }
   bool correction = transfer.code() == v1::TRANSFER_CODE_CORRECTION;
   if (correction && !TransferNameValid(transfer.corrected_transfer())) {
-    fail("corrected_transfer", "required for a CORRECTION: `transfers/{id}`");
+    check.Fail("corrected_transfer", "required for a CORRECTION: `transfers/{id}`");
   } else if (!correction && !transfer.corrected_transfer().empty()) {
-    fail("corrected_transfer", "only for CORRECTION transfers");
+    check.Fail("corrected_transfer", "only for CORRECTION transfers");
   }
 }
 
@@ -165,51 +162,47 @@ absl::Status ValidateCreateTransfers(const v1::CreateTransfersRequest& request) 
 
 void ValidateNewAccount(const v1::Account& account, absl::string_view prefix,
                         FieldViolations& violations) {
-  auto fail = [&](absl::string_view field, absl::string_view reason) {
-    violations.Add(absl::StrCat(prefix, ".", field), std::string(reason));
-  };
+  FieldChecker check(prefix, violations);
   if (!account.id().empty() && !AccountIdValid(account.id())) {
-    fail("id", "1 to 63 characters of [a-z0-9-], not starting with `-`");
+    check.Fail("id", "1 to 63 characters of [a-z0-9-], not starting with `-`");
   }
   const v1::AccountKind kind = account.kind();
   if (kind == v1::ACCOUNT_KIND_UNSPECIFIED || !v1::AccountKind_IsValid(kind)) {
-    fail("kind", "required: a known account kind");
+    check.Fail("kind", "required: a known account kind");
   }
-  if (CharacterCount(account.title()) > 200) {
-    fail("title", "at most 200 characters");
-  }
+  check.Text("title", account.title(), 200, /*required=*/false);
   if (account.fiscal_year() < 2000 || account.fiscal_year() > 2100) {
-    fail("fiscal_year", "required: 2000 to 2100");
+    check.Fail("fiscal_year", "required: 2000 to 2100");
   }
   if (account.program().empty()) {
     if (kind != v1::ACCOUNT_KIND_APPROPRIATION_SOURCE) {
-      fail("program", "required: `programs/{program}`");
+      check.Fail("program", "required: `programs/{program}`");
     }
   } else if (!ProgramNameValid(account.program())) {
-    fail("program", "`programs/{program}`, at most 100 characters of [a-z0-9-]");
+    check.Fail("program", "`programs/{program}`, at most 100 characters of [a-z0-9-]");
   }
   const bool needs_firm = kind == v1::ACCOUNT_KIND_FIRM_COMMITMENT ||
                           kind == v1::ACCOUNT_KIND_FIRM_CAP_CONTROL;
   const bool may_have_firm = needs_firm || kind == v1::ACCOUNT_KIND_EXPENDITURE;
   if (account.firm().empty()) {
     if (needs_firm) {
-      fail("firm", "required for this kind: `firms/{brn}`");
+      check.Fail("firm", "required for this kind: `firms/{brn}`");
     }
   } else if (!may_have_firm) {
-    fail("firm", "only for firm commitment, firm-cap control and expenditure");
+    check.Fail("firm", "only for firm commitment, firm-cap control and expenditure");
   } else {
     absl::string_view brn = account.firm();
     if (!absl::ConsumePrefix(&brn, "firms/") || !BrnValid(brn)) {
-      fail("firm", "`firms/{brn}` with a valid registration number");
+      check.Fail("firm", "`firms/{brn}` with a valid registration number");
     }
   }
   const v1::BalanceLimit limit = account.balance_limit();
   if (limit == v1::BALANCE_LIMIT_UNSPECIFIED || !v1::BalanceLimit_IsValid(limit)) {
-    fail("balance_limit", "required: NONE or a side that must not exceed");
+    check.Fail("balance_limit", "required: NONE or a side that must not exceed");
   } else if ((kind == v1::ACCOUNT_KIND_PROGRAM_BUDGET ||
               kind == v1::ACCOUNT_KIND_FIRM_CAP_CONTROL) &&
              limit != v1::BALANCE_LIMIT_DEBITS_MUST_NOT_EXCEED_CREDITS) {
-    fail("balance_limit", "budgets and caps are DEBITS_MUST_NOT_EXCEED_CREDITS");
+    check.Fail("balance_limit", "budgets and caps are DEBITS_MUST_NOT_EXCEED_CREDITS");
   }
 }
 
