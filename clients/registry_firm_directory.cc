@@ -1,6 +1,7 @@
 #include "clients/registry_firm_directory.h"
 
 #include "clients/grpc_errors.h"
+#include "common/brn.h"
 #include "common/client.h"
 
 namespace kexport::clients {
@@ -17,7 +18,7 @@ absl::StatusOr<std::optional<FirmFacts>> RegistryFirmDirectory::Lookup(
     const std::string& brn) {
   FirmFacts facts;
   registry::v1::GetFirmRequest get;
-  get.set_name("firms/" + brn);
+  get.set_name(FirmName(brn));
   auto context = MakeCallContext(nullptr, timeout_, actor_);
   grpc::Status status = stub_->GetFirm(context.get(), get, &facts.firm);
   if (status.error_code() == grpc::StatusCode::NOT_FOUND) {

@@ -1,7 +1,9 @@
 #include "common/brn.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/errors.h"
 
 namespace kexport {
 namespace {
@@ -41,6 +43,17 @@ std::string BrnDisplay(absl::string_view brn) {
   }
   return absl::StrCat(brn.substr(0, 3), "-", brn.substr(3, 2), "-",
                       brn.substr(5));
+}
+
+absl::StatusOr<std::string> BrnFromName(absl::string_view name, absl::string_view field) {
+  if (!absl::StartsWith(name, "firms/")) {
+    return InvalidFieldError(field, "must be `firms/{brn}`");
+  }
+  absl::string_view brn = name.substr(6);
+  if (std::string problem = BrnProblem(brn); !problem.empty()) {
+    return InvalidFieldError(field, absl::StrCat("registration number ", problem));
+  }
+  return std::string(brn);
 }
 
 }  // namespace kexport

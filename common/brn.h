@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace kexport {
@@ -22,5 +23,14 @@ int BrnCheckDigit(absl::string_view first_nine);
 
 // `123-45-67890` from `1234567890`.
 std::string BrnDisplay(absl::string_view brn);
+
+// A firm's resource name, `firms/{brn}`.
+inline std::string FirmName(absl::string_view brn) {
+  return std::string("firms/").append(brn.data(), brn.size());
+}
+
+// The registration number in `firms/{brn}`; INVALID_ARGUMENT on `field`
+// when malformed or the check digit is wrong.
+absl::StatusOr<std::string> BrnFromName(absl::string_view name, absl::string_view field);
 
 }  // namespace kexport

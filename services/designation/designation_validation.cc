@@ -128,14 +128,6 @@ void Reason(FieldViolations& violations, absl::string_view field,
 
 }  // namespace
 
-absl::StatusOr<std::string> FirmBrn(absl::string_view name, absl::string_view field) {
-  absl::string_view brn = name;
-  if (!absl::ConsumePrefix(&brn, "firms/") || !BrnValid(brn)) {
-    return InvalidFieldError(field, "`firms/{brn}` with a valid registration number");
-  }
-  return std::string(brn);
-}
-
 absl::StatusOr<std::string> RecordId(absl::string_view name, absl::string_view prefix,
                                      absl::string_view field) {
   absl::string_view id = name;
@@ -150,7 +142,7 @@ absl::Status ValidateSubmission(const v1::SubmitDesignationApplicationRequest& r
   FieldViolations violations;
   violations.AddFrom(ValidateRequestId(request.request_id()));
   const v1::DesignationApplication& application = request.application();
-  violations.AddFrom(FirmBrn(application.firm(), "application.firm").status());
+  violations.AddFrom(BrnFromName(application.firm(), "application.firm").status());
   if (application.kind() == v1::DESIGNATION_KIND_UNSPECIFIED ||
       !v1::DesignationKind_IsValid(application.kind())) {
     violations.Add("application.kind", "required: NEW or RE_DESIGNATION");

@@ -19,8 +19,6 @@ absl::Status ValidateDecision(const v1::DecideDesignationApplicationRequest& req
 absl::Status ValidateWithdrawal(const v1::WithdrawDesignationApplicationRequest& request);
 absl::Status ValidateRevocation(const v1::RevokeDesignationRequest& request);
 
-// The brn in `firms/{brn}`; INVALID_ARGUMENT on `field` otherwise.
-absl::StatusOr<std::string> FirmBrn(absl::string_view name, absl::string_view field);
 // The id in a record name with `prefix`; INVALID_ARGUMENT on `field` otherwise.
 absl::StatusOr<std::string> RecordId(absl::string_view name, absl::string_view prefix,
                                      absl::string_view field);

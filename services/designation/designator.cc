@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/brn.h"
 #include "common/dates.h"
 #include "common/errors.h"
 #include "common/macros.h"
@@ -155,7 +156,7 @@ absl::StatusOr<v1::DesignationApplication> Designator::Submit(
         const v1::DesignationPolicy& rules = policy_->rules;
         const std::string& firm = request.application().firm();
         const v1::DesignationKind kind = request.application().kind();
-        ASSIGN_OR_RETURN(std::string brn, FirmBrn(firm, "application.firm"));
+        ASSIGN_OR_RETURN(std::string brn, BrnFromName(firm, "application.firm"));
         ASSIGN_OR_RETURN(std::optional<FirmFacts> facts, firms_->Lookup(brn));
 
         // Eligibility, from the registry: every failed check is named.
@@ -428,7 +429,7 @@ absl::StatusOr<v1::DesignationApplication> Designator::Decide(
                      request.request_id(), now);
         } else {
           const v1::DesignationPolicy& rules = policy_->rules;
-          ASSIGN_OR_RETURN(std::string brn, FirmBrn(application.firm(), "firm"));
+          ASSIGN_OR_RETURN(std::string brn, BrnFromName(application.firm(), "firm"));
           ASSIGN_OR_RETURN(std::optional<FirmFacts> facts, firms_->Lookup(brn));
           if (!facts) {
             return FailedPreconditionError(
@@ -604,7 +605,7 @@ absl::StatusOr<v1::AnnualReview> Designator::RunAnnualReview(
           if (AsOf(designation, today).state() != v1::DESIGNATION_STATE_ACTIVE) {
             continue;
           }
-          ASSIGN_OR_RETURN(std::string brn, FirmBrn(designation.firm(), "firm"));
+          ASSIGN_OR_RETURN(std::string brn, BrnFromName(designation.firm(), "firm"));
           ASSIGN_OR_RETURN(std::optional<FirmFacts> facts, firms_->Lookup(brn));
           // What the registry holds of the year's effort and results: its
           // export record and the foreign certifications issued that year.
@@ -692,7 +693,7 @@ absl::StatusOr<v1::ListDesignationApplicationsResponse> Designator::ListApplicat
   const auto& filter = request.filter();
   FieldViolations violations;
   if (!filter.firm().empty()) {
-    violations.AddFrom(FirmBrn(filter.firm(), "filter.firm").status());
+    violations.AddFrom(BrnFromName(filter.firm(), "filter.firm").status());
   }
   for (int i = 0; i < filter.states_size(); ++i) {
     if (!v1::DesignationApplicationState_IsValid(filter.states(i))) {
@@ -745,7 +746,7 @@ absl::StatusOr<v1::GetFirmDesignationResponse> Designator::LookUpFirm(
 
 absl::StatusOr<v1::GetFirmDesignationResponse> Designator::GetFirmDesignation(
     const v1::GetFirmDesignationRequest& request) {
-  ASSIGN_OR_RETURN(std::string brn, FirmBrn(request.firm(), "firm"));
+  ASSIGN_OR_RETURN(std::string brn, BrnFromName(request.firm(), "firm"));
   (void)brn;
   if (request.has_as_of()) {
     if (!DateValid(request.as_of())) {
@@ -777,7 +778,7 @@ absl::StatusOr<v1::ListDesignationsResponse> Designator::ListDesignations(
   const auto& filter = request.filter();
   FieldViolations violations;
   if (!filter.firm().empty()) {
-    violations.AddFrom(FirmBrn(filter.firm(), "filter.firm").status());
+    violations.AddFrom(BrnFromName(filter.firm(), "filter.firm").status());
   }
   if (filter.year() != 0 && (filter.year() < 2000 || filter.year() > 2100)) {
     violations.Add("filter.year", "0 (any) or 2000 to 2100");

@@ -201,18 +201,6 @@ absl::StatusOr<std::vector<std::string>> UpdatableFields(
   return fields;
 }
 
-absl::StatusOr<std::string> BrnFromName(absl::string_view name,
-                                        absl::string_view field) {
-  if (!absl::StartsWith(name, "firms/")) {
-    return InvalidFieldError(field, "must be `firms/{brn}`");
-  }
-  absl::string_view brn = name.substr(6);
-  if (std::string problem = BrnProblem(brn); !problem.empty()) {
-    return InvalidFieldError(field, absl::StrCat("registration number ", problem));
-  }
-  return std::string(brn);
-}
-
 void ValidateReason(absl::string_view reason, absl::string_view field,
                     FieldViolations& violations) {
   if (absl::StripAsciiWhitespace(reason).empty()) {

@@ -35,15 +35,6 @@ void ValidateExportRecord(const ExportRecord& record, absl::string_view prefix,
 absl::StatusOr<std::vector<std::string>> UpdatableFields(
     const google::protobuf::FieldMask& mask);
 
-// The registration number in `firms/{brn}`; INVALID_ARGUMENT on `field`
-// when malformed or the check digit is wrong.
-absl::StatusOr<std::string> BrnFromName(absl::string_view name,
-                                        absl::string_view field);
-
-inline std::string FirmName(absl::string_view brn) {
-  return std::string("firms/").append(brn.data(), brn.size());
-}
-
 // A reason text for a state change: required, at most 500 characters.
 void ValidateReason(absl::string_view reason, absl::string_view field,
                     FieldViolations& violations);

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/brn.h"
 #include "common/dates.h"
 #include "common/errors.h"
 #include "common/macros.h"

@@ -1,5 +1,6 @@
 #include "services/registry/firm_validation.h"
 
+#include "common/brn.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/sample_firms.h"
