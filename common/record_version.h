@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
 namespace kexport {
@@ -19,5 +20,16 @@ absl::Status RecordChangedError(absl::string_view name);
 
 // 0 for "" (a new record); ETAG_MISMATCH for an etag no store handed out.
 absl::StatusOr<int64_t> VersionFromEtag(const std::string& etag, absl::string_view name);
+
+// A record kept as its serialized body, with the etag of `version`.
+template <typename Message>
+absl::StatusOr<Message> ParseVersioned(const std::string& body, int64_t version) {
+  Message message;
+  if (!message.ParseFromString(body)) {
+    return absl::DataLossError("a stored record does not parse");
+  }
+  message.set_etag(absl::StrCat(version));
+  return message;
+}
 
 }  // namespace kexport

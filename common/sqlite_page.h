@@ -17,14 +17,36 @@
 #include <utility>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/status/statusor.h"
 #include "common/macros.h"
 #include "common/page_token.h"
+#include "common/record_version.h"
 #include "common/sqlite.h"
 
 namespace kexport {
 
 inline constexpr size_t kMaxPageBytes = 3 * 1024 * 1024;
+
+// Every record `sql` selects as (body, version) rows, bound to `values`.
+template <typename Message>
+absl::StatusOr<std::vector<Message>> ReadVersionedRecords(SqliteDatabase& db,
+                                                          const std::string& sql,
+                                                          const SqlValues& values) {
+  ASSIGN_OR_RETURN(SqliteStatement * statement, db.Prepare(sql));
+  absl::Cleanup reset = [statement] { statement->Reset(); };
+  values.BindTo(*statement);
+  std::vector<Message> records;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, statement->Step());
+    if (!row) {
+      return records;
+    }
+    ASSIGN_OR_RETURN(Message record, ParseVersioned<Message>(statement->ColumnText(0),
+                                                             statement->ColumnInt(1)));
+    records.push_back(std::move(record));
+  }
+}
 
 template <typename Item>
 struct PagedRow {

@@ -60,16 +60,6 @@ CREATE TABLE applied_requests (
   return *migrations;
 }
 
-template <typename Message>
-absl::StatusOr<Message> Parse(const std::string& body, int64_t version) {
-  Message message;
-  if (!message.ParseFromString(body)) {
-    return absl::DataLossError("a stored record does not parse");
-  }
-  message.set_etag(absl::StrCat(version));
-  return message;
-}
-
 // Writes `record` at the version its etag names ("" inserts it), with the
 // extra columns `columns` (name = value) kept beside its body.
 template <typename Message>
@@ -124,30 +114,14 @@ absl::Status Put(SqliteDatabase& db, const std::string& table, Message& record,
 }
 
 template <typename Message>
-absl::StatusOr<std::vector<Message>> Query(SqliteDatabase& db, const std::string& sql,
-                                           const SqlValues& values) {
-  ASSIGN_OR_RETURN(SqliteStatement * statement, db.Prepare(sql));
-  absl::Cleanup reset = [statement] { statement->Reset(); };
-  values.BindTo(*statement);
-  std::vector<Message> records;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, statement->Step());
-    if (!row) return records;
-    ASSIGN_OR_RETURN(Message record,
-                     Parse<Message>(statement->ColumnText(0), statement->ColumnInt(1)));
-    records.push_back(std::move(record));
-  }
-}
-
-template <typename Message>
 absl::StatusOr<std::optional<Message>> One(SqliteDatabase& db, const std::string& table,
                                            const std::string& name) {
   SqlValues values;
   values.Add(name);
   ASSIGN_OR_RETURN(std::vector<Message> found,
-                   Query<Message>(db, absl::StrCat("SELECT body, version FROM ", table,
-                                                   " WHERE name = ?"),
-                                  values));
+                   ReadVersionedRecords<Message>(
+                       db, absl::StrCat("SELECT body, version FROM ", table, " WHERE name = ?"),
+                       values));
   if (found.empty()) return std::nullopt;
   return found.front();
 }
@@ -225,7 +199,7 @@ absl::StatusOr<Page<v1::Program>> SqliteApplicationsStore::ListPrograms(
   return ReadPage<v1::Program>(
       *statement, page.size, [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::Program>> {
         ASSIGN_OR_RETURN(v1::Program program,
-                         Parse<v1::Program>(row.ColumnText(0), row.ColumnInt(1)));
+                         ParseVersioned<v1::Program>(row.ColumnText(0), row.ColumnInt(1)));
         return PagedRow<v1::Program>{std::move(program), {row.ColumnText(2)}};
       });
 }
@@ -241,7 +215,7 @@ absl::StatusOr<std::vector<v1::Round>> SqliteApplicationsStore::ProgramRounds(
   std::lock_guard<std::mutex> lock(mutex_);
   SqlValues values;
   values.Add(program);
-  return Query<v1::Round>(
+  return ReadVersionedRecords<v1::Round>(
       *db_, "SELECT body, version FROM rounds WHERE program = ? ORDER BY start_us, name", values);
 }
 
@@ -287,7 +261,7 @@ absl::StatusOr<Page<v1::Application>> SqliteApplicationsStore::ListApplications(
       *statement, query.page.size,
       [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::Application>> {
         ASSIGN_OR_RETURN(v1::Application application,
-                         Parse<v1::Application>(row.ColumnText(0), row.ColumnInt(1)));
+                         ParseVersioned<v1::Application>(row.ColumnText(0), row.ColumnInt(1)));
         return PagedRow<v1::Application>{std::move(application),
                                          {absl::StrCat(row.ColumnInt(3)), row.ColumnText(2)}};
       });
@@ -298,7 +272,7 @@ absl::StatusOr<std::vector<v1::Application>> SqliteApplicationsStore::RoundAppli
   std::lock_guard<std::mutex> lock(mutex_);
   SqlValues values;
   values.Add(round);
-  return Query<v1::Application>(
+  return ReadVersionedRecords<v1::Application>(
       *db_, "SELECT body, version FROM applications WHERE round = ? ORDER BY submit_us, name",
       values);
 }

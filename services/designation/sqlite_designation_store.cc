@@ -55,16 +55,6 @@ CREATE TABLE applied_requests (
   return *migrations;
 }
 
-template <typename Message>
-absl::StatusOr<Message> Parse(const std::string& body, int64_t version) {
-  Message message;
-  if (!message.ParseFromString(body)) {
-    return absl::DataLossError("a stored record does not parse");
-  }
-  message.set_etag(absl::StrCat(version));
-  return message;
-}
-
 absl::Status WriteApplication(SqliteDatabase& db, v1::DesignationApplication& application) {
   ASSIGN_OR_RETURN(int64_t version, VersionFromEtag(application.etag(), application.name()));
   v1::DesignationApplication body = application;
@@ -178,7 +168,7 @@ SqliteDesignationStore::GetApplication(const std::string& id) {
   if (!found) {
     return std::nullopt;
   }
-  return Parse<v1::DesignationApplication>(query->ColumnText(0), query->ColumnInt(1));
+  return ParseVersioned<v1::DesignationApplication>(query->ColumnText(0), query->ColumnInt(1));
 }
 
 absl::StatusOr<std::optional<v1::DesignationApplication>>
@@ -193,7 +183,7 @@ SqliteDesignationStore::OpenApplication(const std::string& firm) {
   if (!found) {
     return std::nullopt;
   }
-  return Parse<v1::DesignationApplication>(query->ColumnText(0), query->ColumnInt(1));
+  return ParseVersioned<v1::DesignationApplication>(query->ColumnText(0), query->ColumnInt(1));
 }
 
 absl::StatusOr<Page<v1::DesignationApplication>> SqliteDesignationStore::ListApplications(
@@ -218,8 +208,9 @@ absl::StatusOr<Page<v1::DesignationApplication>> SqliteDesignationStore::ListApp
   if (filter.submit_year() != 0) {
     absl::TimeZone korea = KoreaTimeZone();
     sql += " AND submit_time_us >= ? AND submit_time_us < ?";
-    values.Add(absl::ToUnixMicros(absl::FromCivil(absl::CivilYear(filter.submit_year()), korea)));
-    values.Add(absl::ToUnixMicros(absl::FromCivil(absl::CivilYear(filter.submit_year() + 1), korea)));
+    for (int32_t year : {filter.submit_year(), filter.submit_year() + 1}) {
+      values.Add(absl::ToUnixMicros(absl::FromCivil(absl::CivilYear(year), korea)));
+    }
   }
   const char* after = query.descending ? "<" : ">";
   if (query.page.after.size() == 2) {
@@ -243,7 +234,7 @@ absl::StatusOr<Page<v1::DesignationApplication>> SqliteDesignationStore::ListApp
       *statement, query.page.size,
       [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::DesignationApplication>> {
         ASSIGN_OR_RETURN(v1::DesignationApplication application,
-                         Parse<v1::DesignationApplication>(row.ColumnText(0),
+                         ParseVersioned<v1::DesignationApplication>(row.ColumnText(0),
                                                            row.ColumnInt(1)));
         return PagedRow<v1::DesignationApplication>{
             std::move(application), {absl::StrCat(row.ColumnInt(3)), row.ColumnText(2)}};
@@ -256,8 +247,8 @@ absl::StatusOr<std::optional<v1::Designation>> SqliteDesignationStore::GetDesign
   SqlValues values;
   values.Add(id);
   ASSIGN_OR_RETURN(std::vector<v1::Designation> found,
-                   QueryDesignations("SELECT body, version FROM designations WHERE id = ?",
-                                     values));
+                   ReadVersionedRecords<v1::Designation>(
+                       *db_, "SELECT body, version FROM designations WHERE id = ?", values));
   if (found.empty()) {
     return std::nullopt;
   }
@@ -269,33 +260,15 @@ absl::StatusOr<std::vector<v1::Designation>> SqliteDesignationStore::FirmDesigna
   std::lock_guard<std::mutex> lock(mutex_);
   SqlValues values;
   values.Add(firm);
-  return QueryDesignations(
-      "SELECT body, version FROM designations WHERE firm = ? ORDER BY create_time_us, id",
+  return ReadVersionedRecords<v1::Designation>(
+      *db_, "SELECT body, version FROM designations WHERE firm = ? ORDER BY create_time_us, id",
       values);
 }
 
 absl::StatusOr<std::vector<v1::Designation>> SqliteDesignationStore::AllDesignations() {
   std::lock_guard<std::mutex> lock(mutex_);
-  return QueryDesignations(
-      "SELECT body, version FROM designations ORDER BY create_time_us, id", SqlValues());
-}
-
-absl::StatusOr<std::vector<v1::Designation>> SqliteDesignationStore::QueryDesignations(
-    const std::string& sql, const SqlValues& values) {
-  ASSIGN_OR_RETURN(SqliteStatement * statement, db_->Prepare(sql));
-  absl::Cleanup reset = [statement] { statement->Reset(); };
-  values.BindTo(*statement);
-  std::vector<v1::Designation> designations;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, statement->Step());
-    if (!row) {
-      return designations;
-    }
-    ASSIGN_OR_RETURN(v1::Designation designation,
-                     Parse<v1::Designation>(statement->ColumnText(0),
-                                            statement->ColumnInt(1)));
-    designations.push_back(std::move(designation));
-  }
+  return ReadVersionedRecords<v1::Designation>(
+      *db_, "SELECT body, version FROM designations ORDER BY create_time_us, id", SqlValues());
 }
 
 absl::StatusOr<std::optional<v1::AnnualReview>> SqliteDesignationStore::GetAnnualReview(

@@ -39,10 +39,6 @@ class SqliteDesignationStore final : public DesignationStore {
   explicit SqliteDesignationStore(std::unique_ptr<SqliteDatabase> db)
       : db_(std::move(db)) {}
 
-  // Require mutex_.
-  absl::StatusOr<std::vector<v1::Designation>> QueryDesignations(
-      const std::string& sql, const SqlValues& values);
-
   std::mutex mutex_;
   std::unique_ptr<SqliteDatabase> db_;
 };
