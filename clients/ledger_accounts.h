@@ -1,7 +1,9 @@
-// What a ledger account can still take, from the ledger service, behind an
-// interface for the services that plan spending.
+// The ledger's accounts and transfers, from the ledger service, behind an
+// interface for the services that plan and move programme money. Both
+// writes are idempotent by their request id, so a caller may resend them.
 //
 //   ASSIGN_OR_RETURN(int64_t available, accounts.Available("accounts/voucher-2026-budget"));
+//   ASSIGN_OR_RETURN(CreateTransfersResponse answer, accounts.CreateTransfers(request));
 #pragma once
 
 #include <cstdint>
@@ -19,6 +21,12 @@ class LedgerAccounts {
   virtual ~LedgerAccounts() = default;
   // Account.available, won; NOT_FOUND for an unknown account.
   virtual absl::StatusOr<int64_t> Available(const std::string& account) = 0;
+  // One typed outcome per account or transfer; an error only when the
+  // request itself was not answered (UNAVAILABLE, DEADLINE_EXCEEDED, ...).
+  virtual absl::StatusOr<ledger::v1::CreateAccountsResponse> CreateAccounts(
+      const ledger::v1::CreateAccountsRequest& request) = 0;
+  virtual absl::StatusOr<ledger::v1::CreateTransfersResponse> CreateTransfers(
+      const ledger::v1::CreateTransfersRequest& request) = 0;
 };
 
 class GrpcLedgerAccounts final : public LedgerAccounts {
@@ -26,6 +34,10 @@ class GrpcLedgerAccounts final : public LedgerAccounts {
   // `actor` names the calling service in the ledger's records.
   GrpcLedgerAccounts(const std::string& address, absl::Duration timeout, std::string actor);
   absl::StatusOr<int64_t> Available(const std::string& account) override;
+  absl::StatusOr<ledger::v1::CreateAccountsResponse> CreateAccounts(
+      const ledger::v1::CreateAccountsRequest& request) override;
+  absl::StatusOr<ledger::v1::CreateTransfersResponse> CreateTransfers(
+      const ledger::v1::CreateTransfersRequest& request) override;
 
  private:
   std::unique_ptr<ledger::v1::Ledger::Stub> stub_;

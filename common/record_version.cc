@@ -19,4 +19,9 @@ absl::StatusOr<int64_t> VersionFromEtag(const std::string& etag, absl::string_vi
   return version;
 }
 
+std::string NextEtag(const std::string& etag) {
+  int64_t version = 0;
+  return absl::StrCat(absl::SimpleAtoi(etag, &version) ? version + 1 : 1);
+}
+
 }  // namespace kexport

@@ -21,6 +21,9 @@ absl::Status RecordChangedError(absl::string_view name);
 // 0 for "" (a new record); ETAG_MISMATCH for an etag no store handed out.
 absl::StatusOr<int64_t> VersionFromEtag(const std::string& etag, absl::string_view name);
 
+// The etag a record read at `etag` has once its change commits.
+std::string NextEtag(const std::string& etag);
+
 // A record kept as its serialized body, with the etag of `version`.
 template <typename Message>
 absl::StatusOr<Message> ParseVersioned(const std::string& body, int64_t version) {

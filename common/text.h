@@ -35,4 +35,17 @@ inline bool IsLowerSlug(absl::string_view text, size_t max_length) {
   return true;
 }
 
+// A SHA-256 digest as 64 lower-case hex characters.
+inline bool IsLowerHexSha256(absl::string_view text) {
+  if (text.size() != 64) {
+    return false;
+  }
+  for (char c : text) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c)) && (c < 'a' || c > 'f')) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace kexport

@@ -5,7 +5,8 @@
 #
 # Settings (environment): KEXPORT_DATA_DIR (default ./data),
 # KEXPORT_REDIS_PORT (6380), KEXPORT_REGISTRY_PORT (50051),
-# KEXPORT_DESIGNATION_PORT (50052), KEXPORT_LEDGER_PORT (50054).
+# KEXPORT_DESIGNATION_PORT (50052), KEXPORT_APPLICATIONS_PORT (50053),
+# KEXPORT_LEDGER_PORT (50054).
 #
 # Redis gets its own instance without persistence, on 6380 so that it does
 # not meet the system Redis Debian starts on 6379.
@@ -19,6 +20,7 @@ data_dir=${KEXPORT_DATA_DIR:-$root/data}
 redis_port=${KEXPORT_REDIS_PORT:-6380}
 registry_port=${KEXPORT_REGISTRY_PORT:-50051}
 designation_port=${KEXPORT_DESIGNATION_PORT:-50052}
+applications_port=${KEXPORT_APPLICATIONS_PORT:-50053}
 ledger_port=${KEXPORT_LEDGER_PORT:-50054}
 mkdir -p "$data_dir"
 
@@ -32,11 +34,12 @@ stop() {
 trap stop INT TERM EXIT
 
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in "$redis_port" "$registry_port" "$designation_port" "$ledger_port"; do
+for port in "$redis_port" "$registry_port" "$designation_port" "$applications_port" \
+  "$ledger_port"; do
   if port_taken "$port"; then
     echo "run-suite: port $port is in use; stop what uses it or choose" \
       "another with KEXPORT_REDIS_PORT, KEXPORT_REGISTRY_PORT," \
-      "KEXPORT_DESIGNATION_PORT or KEXPORT_LEDGER_PORT" >&2
+      "KEXPORT_DESIGNATION_PORT, KEXPORT_APPLICATIONS_PORT or KEXPORT_LEDGER_PORT" >&2
     exit 1
   fi
 done
@@ -56,9 +59,14 @@ build/services/designation/kexport-designation --port="$designation_port" \
 pids+=($!)
 build/services/ledger/kexport-ledger --port="$ledger_port" --data_dir="$data_dir" &
 pids+=($!)
+build/services/applications/kexport-applications --port="$applications_port" \
+  --data_dir="$data_dir" --registry_addr="127.0.0.1:$registry_port" \
+  --designation_addr="127.0.0.1:$designation_port" --ledger_addr="127.0.0.1:$ledger_port" \
+  --seed_programs_file=config/programs.jsonl --seed_rounds_file=config/rounds.jsonl &
+pids+=($!)
 
 # Ready when each service answers through gRPC health.
-for port in "$registry_port" "$designation_port" "$ledger_port"; do
+for port in "$registry_port" "$designation_port" "$applications_port" "$ledger_port"; do
   for _ in $(seq 100); do
     if tools/kexport-call --addr "localhost:$port" --timeout 1 \
          grpc.health.v1.Health/Check '{}' >/dev/null 2>&1; then
@@ -84,6 +92,7 @@ if [[ ! -f "$data_dir/.demo-loaded" ]]; then
 fi
 
 echo "run-suite: registry on localhost:$registry_port, designation on" \
-  "localhost:$designation_port, ledger on localhost:$ledger_port, Redis on" \
+  "localhost:$designation_port, applications on localhost:$applications_port," \
+  "ledger on localhost:$ledger_port, Redis on" \
   "$redis_port; data in $data_dir. Ctrl-C stops." >&2
 wait -n "${pids[@]}"

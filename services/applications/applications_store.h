@@ -1,7 +1,9 @@
-// Where programmes, rounds, applications and selections are kept. Every
-// change commits as one ApplicationsWrite: the records it touches (each at
-// the version it was read at, "" for new ones), the selection it records,
-// and the request it applies. SqliteApplicationsStore is the embedded
+// Where programmes, rounds, applications, selections, awards and bans are
+// kept. Every change commits as one ApplicationsWrite: the records it touches
+// (each at the version it was read at, "" for new ones), the selection it
+// records, and the request it applies. An award whose ledger step is due
+// (LedgerStepDue) is the outbox: it commits with the change that made the
+// step due, and the step runs after. SqliteApplicationsStore is the embedded
 // implementation.
 #pragma once
 
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "common/idempotency.h"
 #include "common/page_token.h"
 #include "kexport/applications/v1/applications.pb.h"
@@ -20,9 +23,28 @@ struct ApplicationsWrite {
   std::vector<v1::Program> programs;
   std::vector<v1::Round> rounds;
   std::vector<v1::Application> applications;
-  std::optional<v1::Selection> selection;
+  std::vector<v1::Award> awards;
+  std::vector<v1::FirmBan> bans;
+  std::vector<v1::Selection> selections;
   std::string request_id;
   AppliedRequest applied;
+};
+
+struct AwardQuery {
+  std::string round;
+  std::string firm;
+  std::vector<int> states;
+  // Rounds of this fiscal year (0: any) and programme ("": any).
+  int32_t fiscal_year = 0;
+  std::string program;
+  PageRequest page;
+};
+
+struct BanQuery {
+  std::string firm;
+  // Only bans in force on this day (Korea); unset: all.
+  std::optional<absl::CivilDay> active_on;
+  PageRequest page;
 };
 
 struct ApplicationQuery {
@@ -58,6 +80,18 @@ class ApplicationsStore {
       const std::string& round) = 0;
   virtual absl::StatusOr<std::optional<v1::Selection>> GetSelection(
       const std::string& round) = 0;
+
+  virtual absl::StatusOr<std::optional<v1::Award>> GetAward(const std::string& name) = 0;
+  // By name.
+  virtual absl::StatusOr<Page<v1::Award>> ListAwards(const AwardQuery& query) = 0;
+  virtual absl::StatusOr<std::vector<v1::Award>> RoundAwards(const std::string& round) = 0;
+  // The outbox: awards whose ledger step is due, oldest change first.
+  virtual absl::StatusOr<std::vector<v1::Award>> DueAwards() = 0;
+
+  virtual absl::StatusOr<std::optional<v1::FirmBan>> GetBan(const std::string& name) = 0;
+  // Newest first.
+  virtual absl::StatusOr<Page<v1::FirmBan>> ListBans(const BanQuery& query) = 0;
+  virtual absl::StatusOr<std::vector<v1::FirmBan>> FirmBans(const std::string& firm) = 0;
 };
 
 }  // namespace kexport::applications

@@ -10,6 +10,7 @@
 #include "common/record_version.h"
 #include "common/sqlite_applied_requests.h"
 #include "common/sqlite_page.h"
+#include "services/applications/award_ledger.h"
 
 namespace kexport::applications {
 namespace {
@@ -26,6 +27,7 @@ CREATE TABLE rounds (
   name TEXT PRIMARY KEY,
   program TEXT NOT NULL,
   start_us INTEGER NOT NULL,
+  fiscal_year INTEGER NOT NULL,
   version INTEGER NOT NULL,
   body BLOB NOT NULL
 );
@@ -46,16 +48,46 @@ CREATE INDEX applications_by_create_time ON applications(create_us, name);
 -- One application per firm per round, withdrawn ones aside.
 CREATE UNIQUE INDEX applications_one_per_round ON applications(round, firm)
   WHERE state != 11;
+-- Named `{round}/selection`.
 CREATE TABLE selections (
-  round TEXT PRIMARY KEY,
+  name TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
   body BLOB NOT NULL
 );
+CREATE TABLE awards (
+  name TEXT PRIMARY KEY,
+  round TEXT NOT NULL,
+  firm TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  program TEXT NOT NULL,
+  -- 1 while a ledger step is due: the outbox.
+  due INTEGER NOT NULL,
+  update_us INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  body BLOB NOT NULL
+);
+CREATE INDEX awards_by_round ON awards(round, name);
+CREATE INDEX awards_by_firm ON awards(firm, name);
+CREATE INDEX awards_due ON awards(update_us) WHERE due = 1;
+CREATE TABLE bans (
+  name TEXT PRIMARY KEY,
+  firm TEXT NOT NULL,
+  create_us INTEGER NOT NULL,
+  -- Days as yyyymmdd; a permanent ban ends on 99991231.
+  start_day INTEGER NOT NULL,
+  end_day INTEGER NOT NULL,
+  body BLOB NOT NULL
+);
+CREATE INDEX bans_by_firm ON bans(firm, create_us);
+CREATE INDEX bans_by_create_time ON bans(create_us, name);
+
 CREATE TABLE applied_requests (
   request_id TEXT PRIMARY KEY,
   fingerprint BLOB NOT NULL,
   response BLOB NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+
   };
   return *migrations;
 }
@@ -113,6 +145,34 @@ absl::Status Put(SqliteDatabase& db, const std::string& table, Message& record,
   return absl::OkStatus();
 }
 
+constexpr int64_t kPermanent = 99991231;
+
+int64_t DayNumber(const google::type::Date& date) {
+  return int64_t{date.year()} * 10000 + date.month() * 100 + date.day();
+}
+
+absl::StatusOr<std::vector<v1::FirmBan>> ReadBans(SqliteDatabase& db, const std::string& sql,
+                                                  const SqlValues& values) {
+  ASSIGN_OR_RETURN(SqliteStatement * statement, db.Prepare(sql));
+  absl::Cleanup reset = [statement] { statement->Reset(); };
+  values.BindTo(*statement);
+  std::vector<v1::FirmBan> bans;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, statement->Step());
+    if (!row) return bans;
+    v1::FirmBan ban;
+    if (!ban.ParseFromString(statement->ColumnText(0))) {
+      return absl::DataLossError("a stored ban does not parse");
+    }
+    bans.push_back(std::move(ban));
+  }
+}
+
+// `programs/{program}` of a round's name.
+std::string ProgramOf(const std::string& round) {
+  return round.substr(0, round.find("/rounds/"));
+}
+
 template <typename Message>
 absl::StatusOr<std::optional<Message>> One(SqliteDatabase& db, const std::string& table,
                                            const std::string& name) {
@@ -150,8 +210,9 @@ absl::Status SqliteApplicationsStore::Commit(ApplicationsWrite& write) {
   }
   for (v1::Round& round : write.rounds) {
     RETURN_IF_ERROR(Put(*db_, "rounds", round,
-                        {{"program", round.name().substr(0, round.name().find("/rounds/"))},
-                         {"start_us", TimestampMicros(round.apply_start_time())}}));
+                        {{"program", ProgramOf(round.name())},
+                         {"start_us", TimestampMicros(round.apply_start_time())},
+                         {"fiscal_year", int64_t{round.fiscal_year()}}}));
   }
   for (v1::Application& application : write.applications) {
     absl::Status put = Put(*db_, "applications", application,
@@ -169,13 +230,32 @@ absl::Status SqliteApplicationsStore::Commit(ApplicationsWrite& write) {
     }
     RETURN_IF_ERROR(put);
   }
-  if (write.selection) {
-    ASSIGN_OR_RETURN(SqliteStatement * insert,
-                     db_->Prepare("INSERT OR REPLACE INTO selections(round, body) VALUES (?, ?)"));
-    const std::string& name = write.selection->name();
-    insert->Bind(1, name.substr(0, name.rfind("/selection")));
-    insert->BindBlob(2, write.selection->SerializeAsString());
+  for (v1::Award& award : write.awards) {
+    RETURN_IF_ERROR(Put(*db_, "awards", award,
+                        {{"round", award.round()},
+                         {"firm", award.firm()},
+                         {"state", int64_t{award.state()}},
+                         {"program", ProgramOf(award.round())},
+                         {"due", int64_t{LedgerStepDue(award)}},
+                         {"update_us", TimestampMicros(award.update_time())}}));
+  }
+  for (const v1::FirmBan& ban : write.bans) {
+    ASSIGN_OR_RETURN(
+        SqliteStatement * insert,
+        db_->Prepare("INSERT INTO bans(name, firm, create_us, start_day, end_day, body)"
+                     " VALUES (?, ?, ?, ?, ?, ?)"));
+    SqlValues values;
+    values.Add(ban.name());
+    values.Add(ban.firm());
+    values.Add(TimestampMicros(ban.create_time()));
+    values.Add(DayNumber(ban.start_date()));
+    values.Add(ban.has_end_date() ? DayNumber(ban.end_date()) : kPermanent);
+    values.Add(ban.SerializeAsString());
+    values.BindTo(*insert);
     RETURN_IF_ERROR(insert->Run());
+  }
+  for (v1::Selection& selection : write.selections) {
+    RETURN_IF_ERROR(Put(*db_, "selections", selection, {}));
   }
   RETURN_IF_ERROR(RecordAppliedRequest(*db_, write.request_id, write.applied));
   return tx.Commit();
@@ -280,17 +360,125 @@ absl::StatusOr<std::vector<v1::Application>> SqliteApplicationsStore::RoundAppli
 absl::StatusOr<std::optional<v1::Selection>> SqliteApplicationsStore::GetSelection(
     const std::string& round) {
   std::lock_guard<std::mutex> lock(mutex_);
-  ASSIGN_OR_RETURN(SqliteStatement * query,
-                   db_->Prepare("SELECT body FROM selections WHERE round = ?"));
-  absl::Cleanup reset = [query] { query->Reset(); };
-  query->Bind(1, round);
-  ASSIGN_OR_RETURN(bool found, query->Step());
-  if (!found) return std::nullopt;
-  v1::Selection selection;
-  if (!selection.ParseFromString(query->ColumnText(0))) {
-    return absl::DataLossError("a stored selection does not parse");
+  return One<v1::Selection>(*db_, "selections", absl::StrCat(round, "/selection"));
+}
+
+}  // namespace kexport::applications
+
+namespace kexport::applications {
+
+absl::StatusOr<std::optional<v1::Award>> SqliteApplicationsStore::GetAward(
+    const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return One<v1::Award>(*db_, "awards", name);
+}
+
+absl::StatusOr<Page<v1::Award>> SqliteApplicationsStore::ListAwards(const AwardQuery& query) {
+  std::string sql = "SELECT a.body, a.version, a.name FROM awards a";
+  SqlValues values;
+  if (query.fiscal_year != 0) {
+    sql += " JOIN rounds r ON r.name = a.round AND r.fiscal_year = ?";
+    values.Add(int64_t{query.fiscal_year});
   }
-  return selection;
+  sql += " WHERE a.name > ?";
+  values.Add(query.page.after.empty() ? std::string() : query.page.after[0]);
+  for (const auto& [column, value] :
+       {std::pair{"a.round", &query.round}, {"a.firm", &query.firm},
+        {"a.program", &query.program}}) {
+    if (!value->empty()) {
+      absl::StrAppend(&sql, " AND ", column, " = ?");
+      values.Add(*value);
+    }
+  }
+  if (!query.states.empty()) {
+    sql += " AND a.state IN (SELECT value FROM json_each(?))";
+    values.AddNumberList(query.states);
+  }
+  sql += " ORDER BY a.name LIMIT ?";
+  values.Add(int64_t{query.page.size} + 1);
+  std::lock_guard<std::mutex> lock(mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement * statement, db_->Prepare(sql));
+  absl::Cleanup reset = [statement] { statement->Reset(); };
+  values.BindTo(*statement);
+  return ReadPage<v1::Award>(
+      *statement, query.page.size,
+      [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::Award>> {
+        ASSIGN_OR_RETURN(v1::Award award,
+                         ParseVersioned<v1::Award>(row.ColumnText(0), row.ColumnInt(1)));
+        return PagedRow<v1::Award>{std::move(award), {row.ColumnText(2)}};
+      });
+}
+
+absl::StatusOr<std::vector<v1::Award>> SqliteApplicationsStore::RoundAwards(
+    const std::string& round) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqlValues values;
+  values.Add(round);
+  return ReadVersionedRecords<v1::Award>(
+      *db_, "SELECT body, version FROM awards WHERE round = ? ORDER BY name", values);
+}
+
+absl::StatusOr<std::vector<v1::Award>> SqliteApplicationsStore::DueAwards() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return ReadVersionedRecords<v1::Award>(
+      *db_, "SELECT body, version FROM awards WHERE due = 1 ORDER BY update_us", SqlValues());
+}
+
+absl::StatusOr<std::optional<v1::FirmBan>> SqliteApplicationsStore::GetBan(
+    const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqlValues values;
+  values.Add(name);
+  ASSIGN_OR_RETURN(std::vector<v1::FirmBan> found,
+                   ReadBans(*db_, "SELECT body FROM bans WHERE name = ?", values));
+  if (found.empty()) return std::nullopt;
+  return found.front();
+}
+
+absl::StatusOr<Page<v1::FirmBan>> SqliteApplicationsStore::ListBans(const BanQuery& query) {
+  std::string sql = "SELECT body, create_us, name FROM bans WHERE 1 = 1";
+  SqlValues values;
+  if (!query.firm.empty()) {
+    sql += " AND firm = ?";
+    values.Add(query.firm);
+  }
+  if (query.active_on) {
+    const int64_t day = DayNumber(ToDate(*query.active_on));
+    sql += " AND start_day <= ? AND end_day >= ?";
+    values.Add(day);
+    values.Add(day);
+  }
+  if (query.page.after.size() == 2) {
+    ASSIGN_OR_RETURN(int64_t micros, CursorNumber(query.page, 0));
+    sql += " AND (create_us < ? OR (create_us = ? AND name < ?))";
+    values.Add(micros);
+    values.Add(micros);
+    values.Add(query.page.after[1]);
+  }
+  sql += " ORDER BY create_us DESC, name DESC LIMIT ?";
+  values.Add(int64_t{query.page.size} + 1);
+  std::lock_guard<std::mutex> lock(mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement * statement, db_->Prepare(sql));
+  absl::Cleanup reset = [statement] { statement->Reset(); };
+  values.BindTo(*statement);
+  return ReadPage<v1::FirmBan>(
+      *statement, query.page.size,
+      [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::FirmBan>> {
+        v1::FirmBan ban;
+        if (!ban.ParseFromString(row.ColumnText(0))) {
+          return absl::DataLossError("a stored ban does not parse");
+        }
+        return PagedRow<v1::FirmBan>{std::move(ban),
+                                     {absl::StrCat(row.ColumnInt(1)), row.ColumnText(2)}};
+      });
+}
+
+absl::StatusOr<std::vector<v1::FirmBan>> SqliteApplicationsStore::FirmBans(
+    const std::string& firm) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqlValues values;
+  values.Add(firm);
+  return ReadBans(*db_, "SELECT body FROM bans WHERE firm = ? ORDER BY create_us", values);
 }
 
 }  // namespace kexport::applications

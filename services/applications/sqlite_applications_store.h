@@ -34,6 +34,13 @@ class SqliteApplicationsStore final : public ApplicationsStore {
   absl::StatusOr<std::vector<v1::Application>> RoundApplications(
       const std::string& round) override;
   absl::StatusOr<std::optional<v1::Selection>> GetSelection(const std::string& round) override;
+  absl::StatusOr<std::optional<v1::Award>> GetAward(const std::string& name) override;
+  absl::StatusOr<Page<v1::Award>> ListAwards(const AwardQuery& query) override;
+  absl::StatusOr<std::vector<v1::Award>> RoundAwards(const std::string& round) override;
+  absl::StatusOr<std::vector<v1::Award>> DueAwards() override;
+  absl::StatusOr<std::optional<v1::FirmBan>> GetBan(const std::string& name) override;
+  absl::StatusOr<Page<v1::FirmBan>> ListBans(const BanQuery& query) override;
+  absl::StatusOr<std::vector<v1::FirmBan>> FirmBans(const std::string& firm) override;
 
  private:
   explicit SqliteApplicationsStore(std::unique_ptr<SqliteDatabase> db) : db_(std::move(db)) {}

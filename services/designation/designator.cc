@@ -72,11 +72,6 @@ void Event(v1::Designation& designation, v1::DesignationState to, v1::Grade grad
 }
 
 // The etag a record read at `etag` gets from the next commit ("" is new).
-std::string NextEtag(const std::string& etag) {
-  int64_t version = 0;
-  return absl::StrCat(absl::SimpleAtoi(etag, &version) ? version + 1 : 1);
-}
-
 std::string FirmKey(const std::string& firm, absl::CivilDay day) {
   return absl::StrCat("firm-designation:", firm, ":", absl::FormatCivilTime(day));
 }

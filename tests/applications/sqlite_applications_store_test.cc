@@ -109,7 +109,7 @@ TEST_F(SqliteApplicationsStoreTest, RecordsAndAppliedRequestsSurviveAReopen) {
   v1::Selection selection;
   selection.set_name(absl::StrCat(kRound, "/selection"));
   selection.set_state(v1::SELECTION_STATE_COMMITTED);
-  write.selection = selection;
+  write.selections.push_back(selection);
   write.request_id = "req-1";
   write.applied = {"fingerprint", "response"};
   ASSERT_TRUE(store_->Commit(write).ok());

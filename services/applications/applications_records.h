@@ -1,0 +1,30 @@
+// Reading one record for a call: NOT_FOUND when it is missing, ABORTED when
+// the caller's etag is stale, and a round with its state on the clock and
+// its budget summary filled in.
+//
+//   ASSIGN_OR_RETURN(v1::Application application,
+//                    FindApplication(store, request.name(), request.etag()));
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/applications/applications_store.h"
+
+namespace kexport::applications {
+
+absl::StatusOr<v1::Program> FindProgram(ApplicationsStore& store, const std::string& name);
+absl::StatusOr<v1::Round> FindRound(ApplicationsStore& store, const std::string& name,
+                                    absl::Time now, const std::string& etag = "");
+absl::StatusOr<v1::Application> FindApplication(ApplicationsStore& store,
+                                                const std::string& name,
+                                                const std::string& etag = "");
+absl::StatusOr<v1::Award> FindAward(ApplicationsStore& store, const std::string& name,
+                                    const std::string& etag = "");
+absl::StatusOr<v1::Selection> FindSelection(ApplicationsStore& store, const std::string& round);
+
+// Fills what a round shows but does not store: its state and its money.
+absl::Status Describe(ApplicationsStore& store, v1::Round& round, absl::Time now);
+
+}  // namespace kexport::applications

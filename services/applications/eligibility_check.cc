@@ -1,0 +1,99 @@
+#include "services/applications/eligibility_check.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/dates.h"
+#include "common/errors.h"
+#include "common/macros.h"
+#include "services/applications/eligibility_rules.h"
+
+namespace kexport::applications {
+namespace {
+
+// The priority conditions of a round's policy with the value each grants.
+std::vector<const v1::PriorityAdjustment*> PriorityConditions(const v1::SelectionPolicy& policy) {
+  std::vector<const v1::PriorityAdjustment*> conditions;
+  const auto& list = policy.has_weighted_lottery() ? policy.weighted_lottery().priority_weights()
+                                                   : policy.scored_ranking().bonuses();
+  for (const v1::PriorityAdjustment& adjustment : list) conditions.push_back(&adjustment);
+  return conditions;
+}
+
+bool NeedsDesignation(const v1::Program& program, const v1::Round& round) {
+  auto any = [](const auto& rules) {
+    return std::any_of(rules.begin(), rules.end(), [](const v1::EligibilityRule& rule) {
+      return rule.has_gpass_designation();
+    });
+  };
+  bool priority = false;
+  for (const v1::PriorityAdjustment* adjustment : PriorityConditions(round.selection_policy())) {
+    priority = priority || adjustment->condition().has_gpass_designation();
+  }
+  return any(program.eligibility_rules()) || any(round.eligibility_rules()) || priority;
+}
+
+}  // namespace
+
+bool BanCovers(const v1::FirmBan& ban, const std::string& program, absl::CivilDay day) {
+  bool in_scope = ban.program().empty() || ban.program() == program;
+  bool started = ToCivilDay(ban.start_date()) <= day;
+  bool not_ended = !ban.has_end_date() || day <= ToCivilDay(ban.end_date());
+  return in_scope && started && not_ended;
+}
+
+absl::StatusOr<v1::EligibilityResult> EligibilityCheck::Judge(const v1::Application& application,
+                                                              const v1::Program& program,
+                                                              const v1::Round& round,
+                                                              absl::Time now) {
+  const std::string brn(absl::StripPrefix(application.firm(), "firms/"));
+  ASSIGN_OR_RETURN(std::optional<clients::FirmFacts> facts, firms_->Lookup(brn));
+  if (!facts) {
+    return NotFoundError("FIRM_NOT_FOUND",
+                         absl::StrCat(application.firm(), " is not in the registry"));
+  }
+  FirmSnapshot firm{facts->firm, facts->exports, std::nullopt, false};
+  if (NeedsDesignation(program, round)) {
+    ASSIGN_OR_RETURN(firm.designation, designations_->InForce(application.firm()));
+  }
+  const absl::CivilDay today = KoreanDay(now);
+  ASSIGN_OR_RETURN(std::vector<v1::FirmBan> bans, store_->FirmBans(application.firm()));
+  firm.banned = std::any_of(bans.begin(), bans.end(), [&](const v1::FirmBan& ban) {
+    return BanCovers(ban, program.name(), today);
+  });
+
+  const RuleContext context{
+      today, static_cast<int32_t>(KoreanDay(FromTimestamp(round.apply_start_time())).year() - 1)};
+  v1::EligibilityResult result;
+  *result.add_rule_results() = FirmActiveCheck(firm);
+  for (const auto* rules : {&program.eligibility_rules(), &round.eligibility_rules()}) {
+    for (const v1::EligibilityRule& rule : *rules) {
+      *result.add_rule_results() = JudgeEligibility(rule, firm, context);
+    }
+  }
+  result.set_eligible(std::all_of(result.rule_results().begin(), result.rule_results().end(),
+                                  [](const v1::RuleResult& rule) { return rule.passed(); }));
+
+  // The lottery weighs the largest value passed (else the base weight);
+  // scored rounds add up their bonuses.
+  const v1::SelectionPolicy& policy = round.selection_policy();
+  int64_t value = 0;
+  for (const v1::PriorityAdjustment* adjustment : PriorityConditions(policy)) {
+    v1::RuleResult judged = JudgeEligibility(adjustment->condition(), firm, context);
+    if (judged.passed()) {
+      value = policy.has_weighted_lottery() ? std::max(value, adjustment->value())
+                                            : value + adjustment->value();
+    }
+    *result.add_priority_results() = std::move(judged);
+  }
+  if (policy.has_weighted_lottery() && value == 0) {
+    value = std::max<int64_t>(policy.weighted_lottery().base_weight(), 1);
+  }
+  result.set_priority_value(value);
+  *result.mutable_evaluate_time() = ToTimestamp(now);
+  return result;
+}
+
+}  // namespace kexport::applications

@@ -1,0 +1,192 @@
+#include "services/applications/selection_desk.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/dates.h"
+#include "common/errors.h"
+#include "common/macros.h"
+#include "common/record_version.h"
+#include "common/text.h"
+#include "services/applications/application_states.h"
+#include "services/applications/applications_names.h"
+#include "services/applications/applications_records.h"
+#include "services/applications/applications_validation.h"
+#include "services/applications/round_places.h"
+#include "services/applications/selection_draw.h"
+
+namespace kexport::applications {
+namespace {
+
+v1::ApplicationState StateOf(v1::SelectionOutcome outcome) {
+  switch (outcome) {
+    case v1::SELECTION_OUTCOME_SELECTED:
+      return v1::APPLICATION_STATE_SELECTED;
+    case v1::SELECTION_OUTCOME_WAITLISTED:
+      return v1::APPLICATION_STATE_WAITLISTED;
+    default:
+      return v1::APPLICATION_STATE_REJECTED;
+  }
+}
+
+v1::SelectionInput InputOf(const v1::Application& application,
+                           const v1::SelectionPolicy& policy) {
+  v1::SelectionInput input;
+  input.set_application(application.name());
+  input.set_brn(std::string(absl::StripPrefix(application.firm(), "firms/")));
+  input.set_weight(policy.has_weighted_lottery() ? application.eligibility().priority_value()
+                                                 : 1);
+  if (policy.has_scored_ranking()) {
+    input.set_total_score_bp(application.total_score_bp());
+    *input.mutable_criterion_scores() = application.criterion_scores();
+  }
+  input.set_requested_amount_won(application.requested_amount_won());
+  *input.mutable_submit_time() = application.submit_time();
+  return input;
+}
+
+}  // namespace
+
+SelectionDesk::SelectionDesk(ApplicationsStore* store, clients::LedgerAccounts* ledger,
+                             LedgerOutbox* outbox, Clock clock)
+    : store_(store),
+      ledger_(ledger),
+      outbox_(outbox),
+      clock_(std::move(clock)),
+      applied_requests_(
+          [store](const std::string& id) { return store->FindAppliedRequest(id); }) {}
+
+absl::StatusOr<SelectionDesk::Prepared> SelectionDesk::Prepare(const std::string& round_name,
+                                                               absl::Time now) {
+  Prepared prepared;
+  ASSIGN_OR_RETURN(prepared.round, FindRound(*store_, round_name, now));
+  const v1::Round& round = prepared.round;
+  if (round.state() != v1::ROUND_STATE_CLOSED) {
+    return WrongState("ROUND_NOT_CLOSED", round, round.state());
+  }
+  const v1::SelectionPolicy& policy = round.selection_policy();
+  ASSIGN_OR_RETURN(std::vector<v1::Application> all, store_->RoundApplications(round.name()));
+  // One input per firm: its earliest submission (the store keeps one
+  // application per firm and round; this holds even if that changed).
+  std::map<std::string, const v1::Application*> by_brn;
+  for (const v1::Application& application : all) {
+    if (application.state() != v1::APPLICATION_STATE_UNDER_REVIEW) continue;
+    by_brn.emplace(application.firm(), &application);
+  }
+  const int min_reviews = std::max(1, policy.scored_ranking().min_reviews());
+  int missing_reviews = 0;
+  v1::SelectionCommitment& commitment = prepared.commitment;
+  for (const auto& [firm, application] : by_brn) {
+    if (policy.has_scored_ranking() && application->reviews_size() < min_reviews) {
+      ++missing_reviews;
+    }
+    *commitment.add_inputs() = InputOf(*application, policy);
+    prepared.applications.push_back(*application);
+  }
+  if (missing_reviews > 0) {
+    return FailedPreconditionError(
+        "REVIEWS_MISSING", absl::StrCat(missing_reviews, " applications of ", round.name(),
+                                        " have fewer than ", min_reviews, " reviews"));
+  }
+  ASSIGN_OR_RETURN(int64_t available, ledger_->Available(round.budget_account()));
+  if (round.budget_won() > 0) available = std::min(available, round.budget_won());
+  commitment.set_algorithm_version(AlgorithmVersion(policy));
+  *commitment.mutable_policy() = policy;
+  commitment.set_inputs_sha256(InputsSha256(commitment.inputs()));
+  commitment.set_seed_source(policy.seed_source());
+  commitment.set_capacity(round.capacity());
+  commitment.set_budget_available_won(available);
+  *commitment.mutable_commit_time() = ToTimestamp(now);
+  return prepared;
+}
+
+absl::StatusOr<v1::SelectionCommitment> SelectionDesk::Preview(
+    const v1::PreviewSelectionCommitmentRequest& request) {
+  RETURN_IF_ERROR(ParseRoundName(request.round(), "round").status());
+  ASSIGN_OR_RETURN(Prepared prepared, Prepare(request.round(), clock_()));
+  return std::move(prepared.commitment);
+}
+
+absl::StatusOr<v1::Selection> SelectionDesk::Run(const v1::RunSelectionRequest& request,
+                                                 const std::string& actor) {
+  RETURN_IF_ERROR(ValidateRunSelection(request));
+  std::string fingerprint = RequestFingerprint("RunSelection", request);
+  absl::StatusOr<v1::Selection> recorded = ApplyOnce<v1::Selection>(
+      applied_requests_, request.request_id(), fingerprint,
+      [&]() -> absl::StatusOr<v1::Selection> {
+        const absl::Time now = clock_();
+        ASSIGN_OR_RETURN(Prepared prepared, Prepare(request.round(), now));
+        v1::SelectionCommitment& commitment = prepared.commitment;
+        if (!request.expected_inputs_sha256().empty() &&
+            request.expected_inputs_sha256() != commitment.inputs_sha256()) {
+          return WithErrorMetadata(
+              FailedPreconditionError("INPUTS_CHANGED",
+                                      "the eligible inputs differ from the published hash"),
+              {{"inputs_sha256", commitment.inputs_sha256()}});
+        }
+        commitment.set_seed_value(request.seed_value());
+        commitment.set_commitment_sha256(CommitmentSha256(commitment));
+        ASSIGN_OR_RETURN(DrawResult result, Draw(commitment));
+
+        v1::Selection selection;
+        selection.set_name(absl::StrCat(request.round(), "/selection"));
+        selection.set_state(v1::SELECTION_STATE_DRAWN);
+        *selection.mutable_commitment() = commitment;
+        for (v1::SelectionEntry& entry : result.entries) {
+          *selection.add_entries() = std::move(entry);
+        }
+        selection.set_result_sha256(result.result_sha256);
+        selection.set_run_by(actor);
+        *selection.mutable_draw_time() = ToTimestamp(now);
+
+        std::map<std::string, v1::Application*> applications;
+        for (v1::Application& application : prepared.applications) {
+          applications[application.name()] = &application;
+        }
+        const Change change{actor, "RunSelection", request.request_id(), now};
+        ApplicationsWrite write;
+        for (const v1::SelectionEntry& entry : selection.entries()) {
+          v1::Application& application = *applications.at(entry.application());
+          Transition(application, StateOf(entry.outcome()), change, entry.outcome_reason());
+          if (entry.outcome() == v1::SELECTION_OUTCOME_SELECTED) {
+            v1::Award award = NewAward(application, now);
+            application.set_award(award.name());
+            write.awards.push_back(std::move(award));
+          }
+          write.applications.push_back(application);
+        }
+        v1::Round round = prepared.round;
+        round.set_state(v1::ROUND_STATE_SELECTED);
+        round.clear_budget_summary();
+        *round.mutable_update_time() = ToTimestamp(now);
+        write.rounds.push_back(std::move(round));
+        write.selections.push_back(selection);
+        selection.set_etag(NextEtag(""));
+        write.request_id = request.request_id();
+        write.applied = {fingerprint, selection.SerializeAsString()};
+        RETURN_IF_ERROR(store_->Commit(write));
+        return selection;
+      });
+  if (recorded.ok()) outbox_->Wake();
+  return recorded;
+}
+
+absl::StatusOr<v1::Selection> SelectionDesk::Get(const v1::GetSelectionRequest& request) {
+  ASSIGN_OR_RETURN(RoundRef ref, ParseSelectionName(request.name(), "name"));
+  return FindSelection(*store_, ref.Name());
+}
+
+absl::StatusOr<v1::VerifySelectionResponse> SelectionDesk::Verify(
+    const v1::VerifySelectionRequest& request) {
+  ASSIGN_OR_RETURN(RoundRef ref, ParseSelectionName(request.name(), "name"));
+  if (!request.expected_commitment_sha256().empty() &&
+      !IsLowerHexSha256(request.expected_commitment_sha256())) {
+    return InvalidFieldError("expected_commitment_sha256", "64 lower-case hex characters");
+  }
+  ASSIGN_OR_RETURN(v1::Selection selection, FindSelection(*store_, ref.Name()));
+  return kexport::applications::Verify(selection, request.expected_commitment_sha256());
+}
+
+}  // namespace kexport::applications

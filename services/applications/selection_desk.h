@@ -1,0 +1,47 @@
+// Running a round's selection: the commitment built from the round's
+// eligible applications (one per firm), the available budget asked of the
+// ledger, the draw, and every application's outcome with the awards to
+// reserve, recorded together; then verified by anyone from the record.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "clients/ledger_accounts.h"
+#include "common/clock.h"
+#include "common/idempotency.h"
+#include "services/applications/applications_store.h"
+#include "services/applications/ledger_outbox.h"
+
+namespace kexport::applications {
+
+class SelectionDesk final {
+ public:
+  SelectionDesk(ApplicationsStore* store, clients::LedgerAccounts* ledger, LedgerOutbox* outbox,
+                Clock clock);
+
+  absl::StatusOr<v1::SelectionCommitment> Preview(
+      const v1::PreviewSelectionCommitmentRequest& request);
+  absl::StatusOr<v1::Selection> Run(const v1::RunSelectionRequest& request,
+                                    const std::string& actor);
+  absl::StatusOr<v1::Selection> Get(const v1::GetSelectionRequest& request);
+  absl::StatusOr<v1::VerifySelectionResponse> Verify(const v1::VerifySelectionRequest& request);
+
+ private:
+  // The commitment a CLOSED round's selection would make now, without the
+  // seed value; its round and applications as read.
+  struct Prepared {
+    v1::Round round;
+    std::vector<v1::Application> applications;
+    v1::SelectionCommitment commitment;
+  };
+  absl::StatusOr<Prepared> Prepare(const std::string& round_name, absl::Time now);
+
+  ApplicationsStore* store_;
+  clients::LedgerAccounts* ledger_;
+  LedgerOutbox* outbox_;
+  Clock clock_;
+  AppliedRequestLookup applied_requests_;
+};
+
+}  // namespace kexport::applications

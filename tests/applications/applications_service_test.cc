@@ -1,0 +1,1 @@
+// The end-to-end tests of kexport-applications land in the next commit.
