@@ -1,6 +1,8 @@
 #include "clients/designation_directory.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "clients/grpc_errors.h"
 #include "common/client.h"
 
@@ -10,7 +12,8 @@ GrpcDesignationDirectory::GrpcDesignationDirectory(const std::string& address,
                                                    absl::Duration timeout,
                                                    std::string actor)
     : stub_(designation::v1::Designations::NewStub(MakeChannel(
-          address, {"kexport.designation.v1.Designations/GetFirmDesignation"}))),
+          address, {"kexport.designation.v1.Designations/GetFirmDesignation",
+                    "kexport.designation.v1.Designations/GetGradeIncentives"}))),
       timeout_(timeout),
       actor_(std::move(actor)) {}
 
@@ -28,6 +31,22 @@ absl::StatusOr<std::optional<designation::v1::Designation>> GrpcDesignationDirec
     return std::nullopt;
   }
   return response.designation();
+}
+
+absl::StatusOr<designation::v1::GradeIncentives> GrpcDesignationDirectory::Incentives(
+    designation::v1::Grade grade) {
+  designation::v1::GetGradeIncentivesRequest request;
+  // `gradeIncentives/a` for GRADE_A.
+  request.set_name(absl::StrCat(
+      "gradeIncentives/", absl::AsciiStrToLower(absl::StripPrefix(
+                              designation::v1::Grade_Name(grade), "GRADE_"))));
+  designation::v1::GradeIncentives response;
+  auto context = MakeCallContext(nullptr, timeout_, actor_);
+  grpc::Status status = stub_->GetGradeIncentives(context.get(), request, &response);
+  if (!status.ok()) {
+    return FromGrpc("designation", status);
+  }
+  return response;
 }
 
 }  // namespace kexport::clients

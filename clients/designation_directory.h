@@ -1,7 +1,9 @@
-// The G-PASS designation a firm holds today, from the designation service,
-// behind an interface for the services that check eligibility.
+// The G-PASS designation a firm holds today and what its grade is worth,
+// from the designation service, behind an interface for the services that
+// check eligibility.
 //
 //   ASSIGN_OR_RETURN(std::optional<Designation> d, designations.InForce(firm));
+//   ASSIGN_OR_RETURN(GradeIncentives incentives, designations.Incentives(d->grade()));
 #pragma once
 
 #include <memory>
@@ -21,6 +23,9 @@ class DesignationDirectory {
   // DEADLINE_EXCEEDED when the service cannot answer in time.
   virtual absl::StatusOr<std::optional<designation::v1::Designation>> InForce(
       const std::string& firm) = 0;
+  // The incentives the service's configuration grants `grade`.
+  virtual absl::StatusOr<designation::v1::GradeIncentives> Incentives(
+      designation::v1::Grade grade) = 0;
 };
 
 class GrpcDesignationDirectory final : public DesignationDirectory {
@@ -29,6 +34,8 @@ class GrpcDesignationDirectory final : public DesignationDirectory {
   GrpcDesignationDirectory(const std::string& address, absl::Duration timeout, std::string actor);
   absl::StatusOr<std::optional<designation::v1::Designation>> InForce(
       const std::string& firm) override;
+  absl::StatusOr<designation::v1::GradeIncentives> Incentives(
+      designation::v1::Grade grade) override;
 
  private:
   std::unique_ptr<designation::v1::Designations::Stub> stub_;

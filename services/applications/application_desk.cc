@@ -155,9 +155,10 @@ absl::StatusOr<v1::Application> ApplicationDesk::Submit(
         }
         ASSIGN_OR_RETURN(v1::Program program, FindProgram(*store_, application.program()));
         RETURN_IF_ERROR(CheckReadyToSubmit(application, program));
-        ASSIGN_OR_RETURN(*application.mutable_eligibility(),
+        ASSIGN_OR_RETURN(Eligibility judged,
                          eligibility_->Judge(application, program, round, now));
-        application.set_per_firm_cap_won(program.per_firm_cap_won());
+        *application.mutable_eligibility() = std::move(judged.result);
+        application.set_per_firm_cap_won(judged.per_firm_cap_won);
         PriceApplication(program, round, application);
         *application.mutable_submit_time() = ToTimestamp(now);
         const Change change{actor, "SubmitApplication", request.request_id(), now};

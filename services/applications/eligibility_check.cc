@@ -32,7 +32,39 @@ bool NeedsDesignation(const v1::Program& program, const v1::Round& round) {
   for (const v1::PriorityAdjustment* adjustment : PriorityConditions(round.selection_policy())) {
     priority = priority || adjustment->condition().has_gpass_designation();
   }
-  return any(program.eligibility_rules()) || any(round.eligibility_rules()) || priority;
+  return program.apply_gpass_incentives() || any(program.eligibility_rules()) ||
+         any(round.eligibility_rules()) || priority;
+}
+
+// What the firm's grade is worth in `program`, recorded like a priority
+// condition: score points (scored rounds only) and the per-firm cap.
+v1::RuleResult IncentiveResult(const designation::v1::Incentive& incentive,
+                               const designation::v1::Designation& designation, bool scored,
+                               int64_t& bonus_bp, int64_t& per_firm_cap_won) {
+  v1::RuleResult result;
+  result.set_rule_id(absl::StrCat("gpass-incentive-", incentive.id()));
+  result.set_description(incentive.description());
+  result.set_passed(true);
+  result.set_observed(
+      absl::StrCat("grade=", designation::v1::Grade_Name(designation.grade())));
+  result.set_source(designation.name());
+  result.set_source_etag(designation.etag());
+  switch (incentive.kind()) {
+    case designation::v1::INCENTIVE_KIND_PROGRAM_PRIORITY_POINTS:
+      if (scored) bonus_bp += incentive.points_x100();
+      result.set_explanation(scored ? absl::StrCat("+", incentive.points_x100(),
+                                                   " bp to the total score")
+                                    : "points count in scored rounds only");
+      break;
+    case designation::v1::INCENTIVE_KIND_VOUCHER_CAP:
+      per_firm_cap_won = incentive.amount_won();
+      result.set_explanation(
+          absl::StrCat("per-firm cap ", incentive.amount_won(), " won for the grade"));
+      break;
+    default:
+      result.set_explanation("does not apply to applications");
+  }
+  return result;
 }
 
 }  // namespace
@@ -44,10 +76,9 @@ bool BanCovers(const v1::FirmBan& ban, const std::string& program, absl::CivilDa
   return in_scope && started && not_ended;
 }
 
-absl::StatusOr<v1::EligibilityResult> EligibilityCheck::Judge(const v1::Application& application,
-                                                              const v1::Program& program,
-                                                              const v1::Round& round,
-                                                              absl::Time now) {
+absl::StatusOr<Eligibility> EligibilityCheck::Judge(const v1::Application& application,
+                                                    const v1::Program& program,
+                                                    const v1::Round& round, absl::Time now) {
   const std::string brn(absl::StripPrefix(application.firm(), "firms/"));
   ASSIGN_OR_RETURN(std::optional<clients::FirmFacts> facts, firms_->Lookup(brn));
   if (!facts) {
@@ -66,7 +97,8 @@ absl::StatusOr<v1::EligibilityResult> EligibilityCheck::Judge(const v1::Applicat
 
   const RuleContext context{
       today, static_cast<int32_t>(KoreanDay(FromTimestamp(round.apply_start_time())).year() - 1)};
-  v1::EligibilityResult result;
+  Eligibility judged{v1::EligibilityResult(), program.per_firm_cap_won()};
+  v1::EligibilityResult& result = judged.result;
   *result.add_rule_results() = FirmActiveCheck(firm);
   for (const auto* rules : {&program.eligibility_rules(), &round.eligibility_rules()}) {
     for (const v1::EligibilityRule& rule : *rules) {
@@ -81,19 +113,29 @@ absl::StatusOr<v1::EligibilityResult> EligibilityCheck::Judge(const v1::Applicat
   const v1::SelectionPolicy& policy = round.selection_policy();
   int64_t value = 0;
   for (const v1::PriorityAdjustment* adjustment : PriorityConditions(policy)) {
-    v1::RuleResult judged = JudgeEligibility(adjustment->condition(), firm, context);
-    if (judged.passed()) {
+    v1::RuleResult condition = JudgeEligibility(adjustment->condition(), firm, context);
+    if (condition.passed()) {
       value = policy.has_weighted_lottery() ? std::max(value, adjustment->value())
                                             : value + adjustment->value();
     }
-    *result.add_priority_results() = std::move(judged);
+    *result.add_priority_results() = std::move(condition);
   }
   if (policy.has_weighted_lottery() && value == 0) {
     value = std::max<int64_t>(policy.weighted_lottery().base_weight(), 1);
   }
+  if (program.apply_gpass_incentives() && firm.designation) {
+    ASSIGN_OR_RETURN(designation::v1::GradeIncentives grade,
+                     designations_->Incentives(firm.designation->grade()));
+    for (const designation::v1::Incentive& incentive : grade.incentives()) {
+      if (incentive.applies_to() != program.name()) continue;
+      *result.add_priority_results() =
+          IncentiveResult(incentive, *firm.designation, policy.has_scored_ranking(), value,
+                          judged.per_firm_cap_won);
+    }
+  }
   result.set_priority_value(value);
   *result.mutable_evaluate_time() = ToTimestamp(now);
-  return result;
+  return judged;
 }
 
 }  // namespace kexport::applications

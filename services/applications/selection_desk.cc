@@ -90,14 +90,21 @@ absl::StatusOr<SelectionDesk::Prepared> SelectionDesk::Prepare(const std::string
         "REVIEWS_MISSING", absl::StrCat(missing_reviews, " applications of ", round.name(),
                                         " have fewer than ", min_reviews, " reviews"));
   }
-  ASSIGN_OR_RETURN(int64_t available, ledger_->Available(round.budget_account()));
-  if (round.budget_won() > 0) available = std::min(available, round.budget_won());
+  absl::StatusOr<int64_t> available = ledger_->Available(round.budget_account());
+  if (absl::IsNotFound(available.status())) {
+    return FailedPreconditionError(
+        "BUDGET_ACCOUNT_NOT_FOUND",
+        absl::StrCat("the ledger has no account ", round.budget_account(), " yet"));
+  }
+  RETURN_IF_ERROR(available.status());
+  int64_t drawable = *available;
+  if (round.budget_won() > 0) drawable = std::min(drawable, round.budget_won());
   commitment.set_algorithm_version(AlgorithmVersion(policy));
   *commitment.mutable_policy() = policy;
   commitment.set_inputs_sha256(InputsSha256(commitment.inputs()));
   commitment.set_seed_source(policy.seed_source());
   commitment.set_capacity(round.capacity());
-  commitment.set_budget_available_won(available);
+  commitment.set_budget_available_won(drawable);
   *commitment.mutable_commit_time() = ToTimestamp(now);
   return prepared;
 }

@@ -173,6 +173,10 @@ TEST_F(DesignationServiceTest, TheDirectoryClientReportsTheDesignationInForce) {
   ASSERT_TRUE(after.ok() && after->has_value()) << after.status();
   EXPECT_EQ((*after)->name(), approved.designation());
   EXPECT_EQ((*after)->grade(), v1::GRADE_B);
+  auto incentives = directory.Incentives((*after)->grade());
+  ASSERT_TRUE(incentives.ok()) << incentives.status();
+  EXPECT_EQ(incentives->grade(), v1::GRADE_B);
+  EXPECT_FALSE(incentives->incentives().empty());
 
   designation_->Kill();
   auto down = directory.InForce(firm);
