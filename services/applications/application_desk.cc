@@ -282,21 +282,11 @@ absl::StatusOr<v1::Application> ApplicationDesk::Get(const v1::GetApplicationReq
 
 absl::StatusOr<v1::ListApplicationsResponse> ApplicationDesk::List(
     const v1::ListApplicationsRequest& request) {
+  ASSIGN_OR_RETURN(ListFilters filters, ReadListFilters(request, v1::ApplicationState_IsValid));
   ApplicationQuery query;
-  if (!request.round().empty()) {
-    RETURN_IF_ERROR(ParseRoundName(request.round(), "round").status());
-    query.round = request.round();
-  }
-  if (!request.firm().empty()) {
-    RETURN_IF_ERROR(ParseFirmName(request.firm(), "firm").status());
-    query.firm = request.firm();
-  }
-  for (int state : request.states()) {
-    if (!v1::ApplicationState_IsValid(state) || state == 0) {
-      return InvalidFieldError("states", "not a known application state");
-    }
-    query.states.push_back(state);
-  }
+  query.round = filters.round;
+  query.firm = filters.firm;
+  query.states = filters.states;
   ASSIGN_OR_RETURN(OrderBy order, ParseOrderBy(request.order_by(), {"create_time"}));
   query.descending = order.descending;
   ASSIGN_OR_RETURN(query.page,

@@ -7,9 +7,13 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/errors.h"
+#include "common/macros.h"
+#include "services/applications/applications_names.h"
 #include "services/applications/applications_store.h"
 
 namespace kexport::applications {
@@ -26,5 +30,32 @@ absl::StatusOr<v1::Selection> FindSelection(ApplicationsStore& store, const std:
 
 // Fills what a round shows but does not store: its state and its money.
 absl::Status Describe(ApplicationsStore& store, v1::Round& round, absl::Time now);
+
+// The round, firm and state filters a List request of applications or
+// awards carries, checked; `state_valid` tells a known state.
+struct ListFilters {
+  std::string round;
+  std::string firm;
+  std::vector<int> states;
+};
+template <typename Request>
+absl::StatusOr<ListFilters> ReadListFilters(const Request& request, bool (*state_valid)(int)) {
+  ListFilters filters;
+  if (!request.round().empty()) {
+    RETURN_IF_ERROR(ParseRoundName(request.round(), "round").status());
+    filters.round = request.round();
+  }
+  if (!request.firm().empty()) {
+    RETURN_IF_ERROR(ParseFirmName(request.firm(), "firm").status());
+    filters.firm = request.firm();
+  }
+  for (int state : request.states()) {
+    if (state == 0 || !state_valid(state)) {
+      return InvalidFieldError("states", "not a known state");
+    }
+    filters.states.push_back(state);
+  }
+  return filters;
+}
 
 }  // namespace kexport::applications

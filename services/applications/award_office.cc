@@ -57,21 +57,11 @@ absl::StatusOr<v1::Award> AwardOffice::Get(const v1::GetAwardRequest& request) {
 }
 
 absl::StatusOr<v1::ListAwardsResponse> AwardOffice::List(const v1::ListAwardsRequest& request) {
+  ASSIGN_OR_RETURN(ListFilters filters, ReadListFilters(request, v1::AwardState_IsValid));
   AwardQuery query;
-  if (!request.round().empty()) {
-    RETURN_IF_ERROR(ParseRoundName(request.round(), "round").status());
-    query.round = request.round();
-  }
-  if (!request.firm().empty()) {
-    RETURN_IF_ERROR(ParseFirmName(request.firm(), "firm").status());
-    query.firm = request.firm();
-  }
-  for (int state : request.states()) {
-    if (!v1::AwardState_IsValid(state) || state == 0) {
-      return InvalidFieldError("states", "not a known award state");
-    }
-    query.states.push_back(state);
-  }
+  query.round = filters.round;
+  query.firm = filters.firm;
+  query.states = filters.states;
   ASSIGN_OR_RETURN(query.page,
                    ReadPageRequest(request, request.page_size(), request.page_token()));
   ASSIGN_OR_RETURN(Page<v1::Award> page, store_->ListAwards(query));
