@@ -10,6 +10,7 @@ GrpcLedgerAccounts::GrpcLedgerAccounts(const std::string& address, absl::Duratio
                                        std::string actor)
     : stub_(ledger::v1::Ledger::NewStub(
           MakeChannel(address, {"kexport.ledger.v1.Ledger/GetAccount",
+                                "kexport.ledger.v1.Ledger/ListTransfers",
                                 "kexport.ledger.v1.Ledger/CreateAccounts",
                                 "kexport.ledger.v1.Ledger/CreateTransfers"}))),
       timeout_(timeout),
@@ -51,6 +52,24 @@ absl::StatusOr<ledger::v1::CreateAccountsResponse> GrpcLedgerAccounts::CreateAcc
 absl::StatusOr<ledger::v1::CreateTransfersResponse> GrpcLedgerAccounts::CreateTransfers(
     const ledger::v1::CreateTransfersRequest& request) {
   return Call(*stub_, &ledger::v1::Ledger::Stub::CreateTransfers, request, timeout_, actor_);
+}
+
+absl::StatusOr<std::vector<ledger::v1::Transfer>> GrpcLedgerAccounts::Transfers(
+    const ledger::v1::TransferFilter& filter) {
+  ledger::v1::ListTransfersRequest request;
+  *request.mutable_filter() = filter;
+  request.set_page_size(1000);
+  std::vector<ledger::v1::Transfer> transfers;
+  do {
+    ASSIGN_OR_RETURN(ledger::v1::ListTransfersResponse page,
+                     Call(*stub_, &ledger::v1::Ledger::Stub::ListTransfers, request, timeout_,
+                          actor_));
+    for (ledger::v1::Transfer& transfer : *page.mutable_transfers()) {
+      transfers.push_back(std::move(transfer));
+    }
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  return transfers;
 }
 
 }  // namespace kexport::clients

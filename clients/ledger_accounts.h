@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -27,6 +28,9 @@ class LedgerAccounts {
       const ledger::v1::CreateAccountsRequest& request) = 0;
   virtual absl::StatusOr<ledger::v1::CreateTransfersResponse> CreateTransfers(
       const ledger::v1::CreateTransfersRequest& request) = 0;
+  // Every transfer `filter` matches, in journal order (all pages).
+  virtual absl::StatusOr<std::vector<ledger::v1::Transfer>> Transfers(
+      const ledger::v1::TransferFilter& filter) = 0;
 };
 
 class GrpcLedgerAccounts final : public LedgerAccounts {
@@ -38,6 +42,8 @@ class GrpcLedgerAccounts final : public LedgerAccounts {
       const ledger::v1::CreateAccountsRequest& request) override;
   absl::StatusOr<ledger::v1::CreateTransfersResponse> CreateTransfers(
       const ledger::v1::CreateTransfersRequest& request) override;
+  absl::StatusOr<std::vector<ledger::v1::Transfer>> Transfers(
+      const ledger::v1::TransferFilter& filter) override;
 
  private:
   std::unique_ptr<ledger::v1::Ledger::Stub> stub_;

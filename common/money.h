@@ -11,6 +11,10 @@
 
 namespace kexport {
 
+// The most one ledger transfer moves, won: a thousand trillion, beyond any
+// budget, and far from int64's limit when amounts are added up.
+inline constexpr int64_t kMaxTransferAmount = 1'000'000'000'000'000;
+
 inline std::optional<int64_t> CheckedAdd(int64_t a, int64_t b) {
   int64_t sum = 0;
   if (__builtin_add_overflow(a, b, &sum)) {

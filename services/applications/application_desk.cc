@@ -160,6 +160,10 @@ absl::StatusOr<v1::Application> ApplicationDesk::Submit(
         *application.mutable_eligibility() = std::move(judged.result);
         application.set_per_firm_cap_won(judged.per_firm_cap_won);
         PriceApplication(program, round, application);
+        if (application.requested_amount_won() == 0) {
+          return FailedPreconditionError(
+              "NOTHING_REQUESTED", "the requested items come to no state support at all");
+        }
         *application.mutable_submit_time() = ToTimestamp(now);
         const Change change{actor, "SubmitApplication", request.request_id(), now};
         Transition(application, v1::APPLICATION_STATE_SUBMITTED, change, "submitted");
@@ -173,6 +177,9 @@ absl::StatusOr<v1::Application> ApplicationDesk::Submit(
         if (Scored(round)) ScoreApplication(round.selection_policy().scored_ranking(), application);
         ApplicationsWrite write;
         write.applications.push_back(application);
+        // Judged while the round was open: if its selection ran meanwhile,
+        // this submission must not land in it.
+        write.unchanged_rounds.push_back(round);
         write.request_id = request.request_id();
         return Commit(write, application, fingerprint);
       });

@@ -32,7 +32,7 @@ absl::StatusOr<v1::Program> FindProgram(ApplicationsStore& store, const std::str
 absl::StatusOr<v1::Round> FindRound(ApplicationsStore& store, const std::string& name,
                                     absl::Time now, const std::string& etag) {
   ASSIGN_OR_RETURN(v1::Round round, Found(store.GetRound(name), "ROUND", name, etag));
-  RETURN_IF_ERROR(Describe(store, round, now));
+  round.set_state(RoundStateAt(round, now));
   return round;
 }
 

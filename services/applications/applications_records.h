@@ -1,6 +1,6 @@
 // Reading one record for a call: NOT_FOUND when it is missing, ABORTED when
-// the caller's etag is stale, and a round with its state on the clock and
-// its budget summary filled in.
+// the caller's etag is stale, and a round with its state on the clock (its
+// budget summary, which reads every award of the round, only by Describe).
 //
 //   ASSIGN_OR_RETURN(v1::Application application,
 //                    FindApplication(store, request.name(), request.etag()));

@@ -26,6 +26,9 @@ struct ApplicationsWrite {
   std::vector<v1::Award> awards;
   std::vector<v1::FirmBan> bans;
   std::vector<v1::Selection> selections;
+  // Rounds the change was decided on, at the version read: ABORTED if one
+  // changed meanwhile. Not written.
+  std::vector<v1::Round> unchanged_rounds;
   std::string request_id;
   AppliedRequest applied;
 };

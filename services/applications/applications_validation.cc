@@ -19,6 +19,7 @@
 #include "common/field_checker.h"
 #include "common/idempotency.h"
 #include "common/ksic.h"
+#include "common/money.h"
 #include "common/text.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/applications/applications_names.h"
@@ -362,7 +363,8 @@ void ProgramFields(FieldChecker check, const v1::Program& program) {
     UniqueId(entry, "id", program.support_items(i).id(), item_ids);
     entry.Text("title", program.support_items(i).title(), 200, true);
   });
-  Positive(check, "per_firm_cap_won", program.per_firm_cap_won());
+  // Caps become ledger amounts (the cap grant), which have a most.
+  Range(check, "per_firm_cap_won", program.per_firm_cap_won(), 1, kMaxTransferAmount);
   check.NotNegative("per_service_cap_won", program.per_service_cap_won());
   check.NotNegative("capacity", program.capacity());
   Range(check, "state_share_bp", program.state_share_bp(), 1, kMaxBasisPoints);

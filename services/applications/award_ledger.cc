@@ -1,5 +1,7 @@
 #include "services/applications/award_ledger.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
@@ -130,20 +132,49 @@ ledger::CreateAccountsRequest AwardAccountsRequest(const v1::Award& award,
   return request;
 }
 
-ledger::CreateTransfersRequest ReserveRequest(const v1::Award& award, const v1::Round& round,
-                                              int64_t per_firm_cap_won) {
+std::string CapAccount(const v1::Award& award, const v1::Round& round) {
+  return AccountName(AccountIds(award, round).cap_control);
+}
+
+std::optional<ledger::CreateTransfersRequest> CapAdjustment(
+    const v1::Award& award, const v1::Round& round, int64_t per_firm_cap_won,
+    const std::vector<ledger::Transfer>& cap_transfers) {
   FirmAccounts accounts = AccountIds(award, round);
+  const std::string cap = AccountName(accounts.cap_control);
+  int64_t granted = 0;
+  const ledger::Transfer* first_grant = nullptr;
+  for (const ledger::Transfer& transfer : cap_transfers) {
+    granted += transfer.credit_account() == cap ? transfer.amount() : -transfer.amount();
+    if (first_grant == nullptr && transfer.code() == ledger::TRANSFER_CODE_CAP_GRANT) {
+      first_grant = &transfer;
+    }
+  }
+  if (granted == per_firm_cap_won) return std::nullopt;
+  ledger::CreateTransfersRequest request;
+  request.set_request_id(absl::StrCat("cap.", AwardId(award)));
+  ledger::Transfer* adjustment = request.add_transfers();
+  adjustment->set_id(request.request_id());
+  adjustment->set_mode(ledger::TRANSFER_MODE_SINGLE_PHASE);
+  adjustment->set_reference(award.firm());
+  if (granted < per_firm_cap_won || first_grant == nullptr) {
+    adjustment->set_debit_account(AccountName(accounts.cap_offset));
+    adjustment->set_credit_account(cap);
+    adjustment->set_amount(per_firm_cap_won - granted);
+    adjustment->set_code(ledger::TRANSFER_CODE_CAP_GRANT);
+  } else {
+    // Taken back as a correction of the grant, so reports net it out.
+    adjustment->set_debit_account(cap);
+    adjustment->set_credit_account(AccountName(accounts.cap_offset));
+    adjustment->set_amount(granted - per_firm_cap_won);
+    adjustment->set_code(ledger::TRANSFER_CODE_CORRECTION);
+    adjustment->set_corrected_transfer(absl::StrCat("transfers/", first_grant->id()));
+  }
+  return request;
+}
+
+ledger::CreateTransfersRequest ReserveRequest(const v1::Award& award, const v1::Round& round) {
   ledger::CreateTransfersRequest request;
   request.set_request_id(absl::StrCat("reserve.", AwardId(award)));
-  ledger::Transfer* grant = request.add_transfers();
-  grant->set_id(absl::StrCat("cap.", ProgramId(round), ".", round.fiscal_year(), ".",
-                             Brn(award)));
-  grant->set_debit_account(AccountName(accounts.cap_offset));
-  grant->set_credit_account(AccountName(accounts.cap_control));
-  grant->set_amount(per_firm_cap_won);
-  grant->set_code(ledger::TRANSFER_CODE_CAP_GRANT);
-  grant->set_mode(ledger::TRANSFER_MODE_SINGLE_PHASE);
-  grant->set_reference(award.firm());
   AddReservation(request, award, round, 0, award.amount_won(), /*last=*/true);
   return request;
 }
@@ -201,24 +232,23 @@ v1::RoundBudget RoundBudgetOf(const std::vector<v1::Award>& awards) {
   return budget;
 }
 
-std::string ChainRefusal(const ledger::CreateTransfersResponse& response, int first) {
-  auto applied = [](ledger::TransferResult result) {
-    return result == ledger::TRANSFER_RESULT_CREATED || result == ledger::TRANSFER_RESULT_EXISTS;
+std::optional<Refusal> ChainRefusal(const ledger::CreateTransfersResponse& response,
+                                    int first) {
+  auto applied = [](const ledger::TransferOutcome& outcome) {
+    return outcome.result() == ledger::TRANSFER_RESULT_CREATED ||
+           outcome.result() == ledger::TRANSFER_RESULT_EXISTS;
   };
-  bool all_applied = true;
-  for (int i = first; i < response.results_size(); ++i) {
-    all_applied = all_applied && applied(response.results(i).result());
-  }
-  if (all_applied) return "";
-  for (int i = first; i < response.results_size(); ++i) {
-    ledger::TransferResult result = response.results(i).result();
-    if (result != ledger::TRANSFER_RESULT_CREATED &&
-        result != ledger::TRANSFER_RESULT_LINKED_EVENT_FAILED) {
-      return std::string(
-          absl::StripPrefix(ledger::TransferResult_Name(result), "TRANSFER_RESULT_"));
+  const auto begin = response.results().begin() + first;
+  if (std::all_of(begin, response.results().end(), applied)) return std::nullopt;
+  for (auto outcome = begin; outcome != response.results().end(); ++outcome) {
+    if (outcome->result() != ledger::TRANSFER_RESULT_CREATED &&
+        outcome->result() != ledger::TRANSFER_RESULT_LINKED_EVENT_FAILED) {
+      return Refusal{std::string(absl::StripPrefix(
+                         ledger::TransferResult_Name(outcome->result()), "TRANSFER_RESULT_")),
+                     outcome->account()};
     }
   }
-  return "LINKED_EVENT_FAILED";
+  return Refusal{"LINKED_EVENT_FAILED", ""};
 }
 
 }  // namespace kexport::applications

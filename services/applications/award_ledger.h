@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,10 +40,20 @@ inline bool LedgerStepDue(const v1::Award& award) {
 ledger::v1::CreateAccountsRequest AwardAccountsRequest(const v1::Award& award,
                                                       const v1::Round& round);
 
-// The firm's cap grant (unlinked: granted once per programme and year), then
-// the linked reservation of the award's amount on the budget and the cap.
-ledger::v1::CreateTransfersRequest ReserveRequest(const v1::Award& award, const v1::Round& round,
-                                                  int64_t per_firm_cap_won);
+// The firm's cap-control account, `accounts/{program}-{year}-{brn}-cap`.
+std::string CapAccount(const v1::Award& award, const v1::Round& round);
+
+// What brings the cap granted on the firm's cap-control account to
+// `per_firm_cap_won` (a CAP_GRANT up, or a CORRECTION of a grant down),
+// given that account's CAP_GRANT and CORRECTION transfers; nullopt when it
+// already stands there. One per award (`cap.{award}`): resent after a crash,
+// the transfers read again show it applied.
+std::optional<ledger::v1::CreateTransfersRequest> CapAdjustment(
+    const v1::Award& award, const v1::Round& round, int64_t per_firm_cap_won,
+    const std::vector<ledger::v1::Transfer>& cap_transfers);
+
+// The linked reservation of the award's amount on the budget and the cap.
+ledger::v1::CreateTransfersRequest ReserveRequest(const v1::Award& award, const v1::Round& round);
 
 // Posts `disbursement` from the open reservation and, in the same chain,
 // reserves what is left again, so nobody can take it in between.
@@ -52,9 +63,17 @@ ledger::v1::CreateTransfersRequest PostRequest(const v1::Award& award, const v1:
 // Voids the open reservation (budget and cap).
 ledger::v1::CreateTransfersRequest VoidRequest(const v1::Award& award);
 
-// The ledger's answer to the chain that starts at `first`: "" when applied
-// (now or before), else the refusing result's name, e.g. `EXCEEDS_CREDITS`.
-std::string ChainRefusal(const ledger::v1::CreateTransfersResponse& response, int first);
+// Why the ledger refused a chain: the result's name, e.g. `EXCEEDS_CREDITS`,
+// and the account it is about when the result names one.
+struct Refusal {
+  std::string result;
+  std::string account;
+};
+
+// The ledger's answer to the chain that starts at `first`: nullopt when
+// applied (now or before), else the refusing member's result.
+std::optional<Refusal> ChainRefusal(const ledger::v1::CreateTransfersResponse& response,
+                                    int first);
 
 // The money of a round's awards as the ledger holds it now: a reservation
 // counts as reserved until its void is confirmed, so each figure equals the

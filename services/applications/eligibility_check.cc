@@ -8,6 +8,7 @@
 #include "common/dates.h"
 #include "common/errors.h"
 #include "common/macros.h"
+#include "common/money.h"
 #include "services/applications/eligibility_rules.h"
 
 namespace kexport::applications {
@@ -57,6 +58,10 @@ v1::RuleResult IncentiveResult(const designation::v1::Incentive& incentive,
                                     : "points count in scored rounds only");
       break;
     case designation::v1::INCENTIVE_KIND_VOUCHER_CAP:
+      if (incentive.amount_won() < 1 || incentive.amount_won() > kMaxTransferAmount) {
+        result.set_explanation("not applied: the cap is not a ledger amount");
+        break;
+      }
       per_firm_cap_won = incentive.amount_won();
       result.set_explanation(
           absl::StrCat("per-firm cap ", incentive.amount_won(), " won for the grade"));

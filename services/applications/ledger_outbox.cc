@@ -23,15 +23,16 @@ constexpr char kSystem[] = "system";
 std::string TransferName(const std::string& id) { return absl::StrCat("transfers/", id); }
 
 // The first account the ledger would not open as asked, e.g.
-// `ACCOUNT_FISCAL_YEAR_CLOSED`; "" when all are open.
-std::string AccountRefusal(const ledger::CreateAccountsResponse& response) {
+// `ACCOUNT_RESULT_FISCAL_YEAR_CLOSED`; nullopt when all are open.
+std::optional<Refusal> AccountRefusal(const ledger::CreateAccountsResponse& response) {
   for (const ledger::AccountOutcome& outcome : response.results()) {
     if (outcome.result() != ledger::ACCOUNT_RESULT_CREATED &&
         outcome.result() != ledger::ACCOUNT_RESULT_EXISTS) {
-      return ledger::AccountResult_Name(outcome.result());
+      return Refusal{ledger::AccountResult_Name(outcome.result()),
+                     absl::StrCat("accounts/", outcome.id())};
     }
   }
-  return "";
+  return std::nullopt;
 }
 
 }  // namespace
@@ -109,10 +110,12 @@ absl::Status LedgerOutbox::Step(v1::Award award) {
   ASSIGN_OR_RETURN(v1::Round round, FindRound(*store_, award.round(), clock_()));
   ASSIGN_OR_RETURN(v1::Application application, FindApplication(*store_, award.application()));
   const Change change{kSystem, "", "", clock_()};
+  bool place_freed = false;
   switch (step) {
-    case LedgerStep::kReserve:
-      RETURN_IF_ERROR(Reserve(award, round, application, change));
+    case LedgerStep::kReserve: {
+      ASSIGN_OR_RETURN(place_freed, Reserve(award, round, application, change));
       break;
+    }
     case LedgerStep::kPost:
       RETURN_IF_ERROR(Post(award, round));
       if (award.state() == v1::AWARD_STATE_IN_PROGRESS &&
@@ -128,36 +131,57 @@ absl::Status LedgerOutbox::Step(v1::Award award) {
       break;
   }
   *award.mutable_update_time() = ToTimestamp(change.time);
-  const bool refused = award.state() == v1::AWARD_STATE_REFUSED;
   ApplicationsWrite write;
   const std::string reason = award.state_reason();
   write.awards.push_back(std::move(award));
   write.applications.push_back(application);
-  if (refused) {
-    // The place it held goes to the waitlist, counting this award out.
+  if (place_freed) {
+    // Counting this award out.
     RETURN_IF_ERROR(PromoteNext(*store_, application, change, reason, write));
   }
   return store_->Commit(write);
 }
 
-absl::Status LedgerOutbox::Reserve(v1::Award& award, const v1::Round& round,
-                                   v1::Application& application, const Change& change) {
+absl::StatusOr<std::optional<Refusal>> LedgerOutbox::ReserveInLedger(
+    const v1::Award& award, const v1::Round& round, int64_t per_firm_cap_won) {
   ASSIGN_OR_RETURN(ledger::CreateAccountsResponse opened,
                    ledger_->CreateAccounts(AwardAccountsRequest(award, round)));
-  std::string refusal = AccountRefusal(opened);
-  if (refusal.empty()) {
-    ASSIGN_OR_RETURN(
-        ledger::CreateTransfersResponse reserved,
-        ledger_->CreateTransfers(ReserveRequest(award, round, application.per_firm_cap_won())));
-    // The cap grant (index 0) stands alone: an earlier award may have made it.
-    refusal = ChainRefusal(reserved, 1);
+  if (std::optional<Refusal> refusal = AccountRefusal(opened)) return refusal;
+  ledger::TransferFilter filter;
+  filter.set_account(CapAccount(award, round));
+  filter.add_codes(ledger::TRANSFER_CODE_CAP_GRANT);
+  filter.add_codes(ledger::TRANSFER_CODE_CORRECTION);
+  ASSIGN_OR_RETURN(std::vector<ledger::Transfer> cap_transfers, ledger_->Transfers(filter));
+  if (auto adjustment = CapAdjustment(award, round, per_firm_cap_won, cap_transfers)) {
+    ASSIGN_OR_RETURN(ledger::CreateTransfersResponse adjusted,
+                     ledger_->CreateTransfers(*adjustment));
+    if (std::optional<Refusal> refusal = ChainRefusal(adjusted, 0)) return refusal;
   }
-  if (!refusal.empty()) {
+  ASSIGN_OR_RETURN(ledger::CreateTransfersResponse reserved,
+                   ledger_->CreateTransfers(ReserveRequest(award, round)));
+  return ChainRefusal(reserved, 0);
+}
+
+absl::StatusOr<bool> LedgerOutbox::Reserve(v1::Award& award, const v1::Round& round,
+                                           v1::Application& application,
+                                           const Change& change) {
+  absl::StatusOr<std::optional<Refusal>> refusal =
+      ReserveInLedger(award, round, application.per_firm_cap_won());
+  // A request the ledger will not take as sent would be refused again on
+  // every retry: the award ends rather than stay due for ever.
+  if (absl::IsInvalidArgument(refusal.status())) {
+    refusal = Refusal{absl::StrCat("INVALID_ARGUMENT: ", refusal.status().message()), ""};
+  }
+  RETURN_IF_ERROR(refusal.status());
+  if (refusal->has_value()) {
     award.set_state(v1::AWARD_STATE_REFUSED);
-    award.set_state_reason(absl::StrCat("ledger refused reservation: ", refusal));
+    award.set_state_reason(absl::StrCat("ledger refused reservation: ", (*refusal)->result));
+    award.set_released_won(award.amount_won());
     award.set_remaining_won(0);
     Transition(application, v1::APPLICATION_STATE_CANCELLED, change, award.state_reason());
-    return absl::OkStatus();
+    // The place goes to the waitlist, unless the budget itself ran out:
+    // then every waitlisted firm would be refused in turn.
+    return (*refusal)->account != round.budget_account();
   }
   award.set_state(v1::AWARD_STATE_RESERVED);
   award.add_reservation_transfers(TransferName(BudgetReservationId(award, 0)));
@@ -165,7 +189,7 @@ absl::Status LedgerOutbox::Reserve(v1::Award& award, const v1::Round& round,
   *award.mutable_award_date() = ToDate(KoreanDay(change.time));
   Transition(application, v1::APPLICATION_STATE_AWARDED, change,
              absl::StrCat("reserved in the ledger: ", award.amount_won(), " won"));
-  return absl::OkStatus();
+  return false;
 }
 
 absl::Status LedgerOutbox::Post(v1::Award& award, const v1::Round& round) {
@@ -178,10 +202,9 @@ absl::Status LedgerOutbox::Post(v1::Award& award, const v1::Round& round) {
   }
   ASSIGN_OR_RETURN(ledger::CreateTransfersResponse answer,
                    ledger_->CreateTransfers(PostRequest(award, round, *posting)));
-  std::string refusal = ChainRefusal(answer, 0);
-  if (!refusal.empty()) {
+  if (std::optional<Refusal> refusal = ChainRefusal(answer, 0)) {
     posting->set_state(v1::DISBURSEMENT_STATE_REJECTED);
-    posting->set_ledger_result(refusal);
+    posting->set_ledger_result(refusal->result);
     return absl::OkStatus();
   }
   const int64_t rest = award.remaining_won() - posting->amount_won();
@@ -203,11 +226,16 @@ absl::Status LedgerOutbox::Post(v1::Award& award, const v1::Round& round) {
 absl::Status LedgerOutbox::Void(v1::Award& award) {
   ASSIGN_OR_RETURN(ledger::CreateTransfersResponse answer,
                    ledger_->CreateTransfers(VoidRequest(award)));
-  std::string refusal = ChainRefusal(answer, 0);
-  if (!refusal.empty()) {
-    // Nothing this service holds can be voided twice or expire (no timeout):
-    // a refusal here is a fault to look into, so the step stays due.
-    return absl::InternalError(absl::StrCat("ledger refused to void ", award.name(), ": ", refusal));
+  // A refusal means the ledger holds nothing under the reservation any more
+  // (e.g. the fiscal-year close disposed of it); the ledger replays its
+  // first answer, so asking again cannot change it. Recorded, not retried.
+  if (std::optional<Refusal> refusal = ChainRefusal(answer, 0)) {
+    JsonLog("warning", "void_refused")
+        .Add("award", award.name())
+        .Add("result", refusal->result)
+        .Emit();
+    award.set_state_reason(
+        absl::StrCat(award.state_reason(), " (ledger on the void: ", refusal->result, ")"));
   }
   award.clear_reservation_transfers();
   return absl::OkStatus();

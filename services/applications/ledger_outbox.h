@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "absl/status/status.h"
@@ -22,6 +23,7 @@
 #include "common/clock.h"
 #include "services/applications/application_states.h"
 #include "services/applications/applications_store.h"
+#include "services/applications/award_ledger.h"
 
 namespace kexport::applications {
 
@@ -44,8 +46,14 @@ class LedgerOutbox final {
 
  private:
   absl::Status Step(v1::Award award);
-  absl::Status Reserve(v1::Award& award, const v1::Round& round, v1::Application& application,
-                       const Change& change);
+  // The ledger's refusal, if it refused: the firm's accounts, its cap, then
+  // the reservation.
+  absl::StatusOr<std::optional<Refusal>> ReserveInLedger(const v1::Award& award,
+                                                         const v1::Round& round,
+                                                         int64_t per_firm_cap_won);
+  // Reserved, or refused (true when the place goes to the waitlist).
+  absl::StatusOr<bool> Reserve(v1::Award& award, const v1::Round& round,
+                               v1::Application& application, const Change& change);
   absl::Status Post(v1::Award& award, const v1::Round& round);
   absl::Status Void(v1::Award& award);
   void Work();

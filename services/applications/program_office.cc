@@ -27,8 +27,9 @@ constexpr absl::string_view kJudgingFields[] = {
 // What may change once a round's window has opened.
 constexpr absl::string_view kAfterOpeningFields[] = {"title", "description", "apply_end_time"};
 
-bool Contains(absl::Span<const absl::string_view> fields, absl::string_view path) {
-  return std::find(fields.begin(), fields.end(), path) != fields.end();
+template <typename Fields>
+bool Contains(const Fields& fields, absl::string_view path) {
+  return std::find(std::begin(fields), std::end(fields), path) != std::end(fields);
 }
 
 // `stored` with the masked fields of `update` (repeated fields replaced),
@@ -168,21 +169,10 @@ absl::StatusOr<v1::Round> ProgramOffice::CreateRound(const v1::CreateRoundReques
   return ApplyOnce<v1::Round>(
       applied_requests_, request.request_id(), fingerprint,
       [&]() -> absl::StatusOr<v1::Round> {
+        std::lock_guard<std::mutex> lock(rounds_mutex_);
         ASSIGN_OR_RETURN(v1::Program program, FindProgram(*store_, request.parent()));
         RETURN_IF_ERROR(ValidateRoundCreation(request, program));
-        if (program.capacity() > 0) {
-          ASSIGN_OR_RETURN(std::vector<v1::Round> rounds, store_->ProgramRounds(program.name()));
-          int64_t planned = request.round().capacity();
-          for (const v1::Round& round : rounds) {
-            if (round.fiscal_year() == program.fiscal_year()) planned += round.capacity();
-          }
-          if (planned > program.capacity()) {
-            return FailedPreconditionError(
-                "PROGRAM_CAPACITY_EXCEEDED",
-                absl::StrCat("the rounds of ", program.fiscal_year(), " would take ", planned,
-                             " firms; ", program.name(), " supports ", program.capacity()));
-          }
-        }
+        RETURN_IF_ERROR(CheckCapacity(program, "", request.round().capacity()));
         const absl::Time now = clock_();
         v1::Round round = request.round();
         round.set_name(absl::StrCat(request.parent(), "/rounds/", request.round_id()));
@@ -208,7 +198,29 @@ absl::StatusOr<v1::Round> ProgramOffice::CreateRound(const v1::CreateRoundReques
 
 absl::StatusOr<v1::Round> ProgramOffice::GetRound(const v1::GetRoundRequest& request) {
   RETURN_IF_ERROR(ParseRoundName(request.name(), "name").status());
-  return FindRound(*store_, request.name(), clock_());
+  const absl::Time now = clock_();
+  ASSIGN_OR_RETURN(v1::Round round, FindRound(*store_, request.name(), now));
+  RETURN_IF_ERROR(Describe(*store_, round, now));
+  return round;
+}
+
+absl::Status ProgramOffice::CheckCapacity(const v1::Program& program, const std::string& round,
+                                          int32_t capacity) {
+  if (program.capacity() == 0) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::vector<v1::Round> rounds, store_->ProgramRounds(program.name()));
+  int64_t planned = capacity;
+  for (const v1::Round& other : rounds) {
+    if (other.fiscal_year() == program.fiscal_year() && other.name() != round) {
+      planned += other.capacity();
+    }
+  }
+  if (planned > program.capacity()) {
+    return FailedPreconditionError(
+        "PROGRAM_CAPACITY_EXCEEDED",
+        absl::StrCat("the rounds of ", program.fiscal_year(), " would take ", planned,
+                     " firms; ", program.name(), " supports ", program.capacity()));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::ListRoundsResponse> ProgramOffice::ListRounds(
@@ -247,6 +259,7 @@ absl::StatusOr<v1::Round> ProgramOffice::UpdateRound(const v1::UpdateRoundReques
   return ApplyOnce<v1::Round>(
       applied_requests_, request.request_id(), fingerprint,
       [&]() -> absl::StatusOr<v1::Round> {
+        std::lock_guard<std::mutex> lock(rounds_mutex_);
         const absl::Time now = clock_();
         ASSIGN_OR_RETURN(v1::Round stored,
                          FindRound(*store_, request.round().name(), now, request.round().etag()));
@@ -269,6 +282,9 @@ absl::StatusOr<v1::Round> ProgramOffice::UpdateRound(const v1::UpdateRoundReques
               return WrongState("WINDOW_ONLY_EXTENDS", stored, state);
             }
           }
+        }
+        if (Contains(request.update_mask().paths(), "capacity")) {
+          RETURN_IF_ERROR(CheckCapacity(program, stored.name(), round.capacity()));
         }
         *round.mutable_update_time() = ToTimestamp(now);
         ApplicationsWrite write;

@@ -3,6 +3,7 @@
 // open, the selection policy fixed once a window opens).
 #pragma once
 
+#include <mutex>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -29,9 +30,18 @@ class ProgramOffice final {
   absl::StatusOr<v1::Round> UpdateRound(const v1::UpdateRoundRequest& request);
 
  private:
+  // FAILED_PRECONDITION when `capacity` and the capacities of the
+  // programme's other rounds of its fiscal year (all but `round`) exceed the
+  // programme's.
+  absl::Status CheckCapacity(const v1::Program& program, const std::string& round,
+                             int32_t capacity);
+
   ApplicationsStore* store_;
   Clock clock_;
   AppliedRequestLookup applied_requests_;
+  // Rounds are checked against the programme's capacity and then written:
+  // one at a time, so two cannot both fit the last places.
+  std::mutex rounds_mutex_;
 };
 
 }  // namespace kexport::applications

@@ -9,6 +9,7 @@
 #include "common/macros.h"
 #include "common/record_version.h"
 #include "services/applications/applications_records.h"
+#include "services/applications/eligibility_check.h"
 
 namespace kexport::applications {
 namespace {
@@ -48,6 +49,15 @@ absl::StatusOr<std::vector<v1::Award>> AwardsAfter(ApplicationsStore& store,
   std::vector<v1::Award> result;
   for (auto& [name, award] : awards) result.push_back(std::move(award));
   return result;
+}
+
+// Whether a ban that started after the application was judged bars it now.
+absl::StatusOr<bool> Banned(ApplicationsStore& store, const v1::Application& application,
+                            absl::Time now) {
+  ASSIGN_OR_RETURN(std::vector<v1::FirmBan> bans, store.FirmBans(application.firm()));
+  return std::any_of(bans.begin(), bans.end(), [&](const v1::FirmBan& ban) {
+    return BanCovers(ban, application.program(), KoreanDay(now));
+  });
 }
 
 }  // namespace
@@ -121,6 +131,8 @@ absl::Status PromoteNext(ApplicationsStore& store, const v1::Application& leavin
         candidate.requested_amount_won() > room) {
       continue;
     }
+    ASSIGN_OR_RETURN(bool banned, Banned(store, candidate, change.time));
+    if (banned) continue;
     std::string why = absl::StrCat(leaving.name(), " ", reason, " (", change.actor, ")");
     Transition(candidate, v1::APPLICATION_STATE_SELECTED, change, absl::StrCat("promoted: ", why));
     v1::Award award = NewAward(candidate, change.time);

@@ -47,6 +47,30 @@ v1::SelectionInput InputOf(const v1::Application& application,
   return input;
 }
 
+// What awards still waiting for their reservation will take from `round`'s
+// budget account: the ledger does not count them yet.
+absl::StatusOr<int64_t> Queued(ApplicationsStore& store, const v1::Round& round) {
+  ASSIGN_OR_RETURN(RoundRef ref, ParseRoundName(round.name(), "round"));
+  AwardQuery query;
+  query.program = ref.ProgramName();
+  query.states = {v1::AWARD_STATE_RESERVING};
+  query.page.size = 1000;
+  std::map<std::string, std::string> accounts;  // budget account by round
+  int64_t queued = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(Page<v1::Award> page, store.ListAwards(query));
+    for (const v1::Award& award : page.items) {
+      if (!accounts.count(award.round())) {
+        ASSIGN_OR_RETURN(std::optional<v1::Round> other, store.GetRound(award.round()));
+        accounts[award.round()] = other ? other->budget_account() : "";
+      }
+      if (accounts[award.round()] == round.budget_account()) queued += award.amount_won();
+    }
+    if (page.next.empty()) return queued;
+    query.page.after = page.next;
+  }
+}
+
 }  // namespace
 
 SelectionDesk::SelectionDesk(ApplicationsStore* store, clients::LedgerAccounts* ledger,
@@ -97,7 +121,8 @@ absl::StatusOr<SelectionDesk::Prepared> SelectionDesk::Prepare(const std::string
         absl::StrCat("the ledger has no account ", round.budget_account(), " yet"));
   }
   RETURN_IF_ERROR(available.status());
-  int64_t drawable = *available;
+  ASSIGN_OR_RETURN(int64_t queued, Queued(*store_, round));
+  int64_t drawable = std::max<int64_t>(0, *available - queued);
   if (round.budget_won() > 0) drawable = std::min(drawable, round.budget_won());
   commitment.set_algorithm_version(AlgorithmVersion(policy));
   *commitment.mutable_policy() = policy;

@@ -168,6 +168,19 @@ absl::StatusOr<std::vector<v1::FirmBan>> ReadBans(SqliteDatabase& db, const std:
   }
 }
 
+// ABORTED unless `name` is still at the version `etag` names.
+absl::Status Unchanged(SqliteDatabase& db, const std::string& table, const std::string& name,
+                       const std::string& etag) {
+  ASSIGN_OR_RETURN(int64_t version, VersionFromEtag(etag, name));
+  ASSIGN_OR_RETURN(SqliteStatement * query,
+                   db.Prepare(absl::StrCat("SELECT version FROM ", table, " WHERE name = ?")));
+  absl::Cleanup reset = [query] { query->Reset(); };
+  query->Bind(1, name);
+  ASSIGN_OR_RETURN(bool found, query->Step());
+  if (!found || query->ColumnInt(0) != version) return RecordChangedError(name);
+  return absl::OkStatus();
+}
+
 // `programs/{program}` of a round's name.
 std::string ProgramOf(const std::string& round) {
   return round.substr(0, round.find("/rounds/"));
@@ -205,6 +218,9 @@ absl::Status SqliteApplicationsStore::Commit(ApplicationsWrite& write) {
   std::lock_guard<std::mutex> lock(mutex_);
   SqliteTransaction tx(*db_);
   RETURN_IF_ERROR(tx.begun());
+  for (const v1::Round& round : write.unchanged_rounds) {
+    RETURN_IF_ERROR(Unchanged(*db_, "rounds", round.name(), round.etag()));
+  }
   for (v1::Program& program : write.programs) {
     RETURN_IF_ERROR(Put(*db_, "programs", program, {}));
   }

@@ -6,6 +6,8 @@
 //   RETURN_IF_ERROR(ValidateCreateTransfers(request));
 #pragma once
 
+#include "common/money.h"
+
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -18,8 +20,6 @@ namespace kexport::ledger {
 // Transfers per CreateTransfers call, as TigerBeetle's batch limit.
 inline constexpr int kMaxTransfersPerRequest = 8190;
 inline constexpr int kMaxAccountsPerRequest = 1000;
-// The largest amount one transfer may move: 10^15 won.
-inline constexpr int64_t kMaxTransferAmount = 1'000'000'000'000'000;
 
 absl::Status ValidateCreateTransfers(const v1::CreateTransfersRequest& request);
 

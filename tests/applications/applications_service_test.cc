@@ -2481,5 +2481,66 @@ TEST_F(ApplicationsServiceTest, DownstreamDown) {
   EXPECT_TRUE(Verify(round.name()).verified());
 }
 
+// A firm's cap in the ledger follows the programme's per-firm cap from one
+// round to the next, and a draw does not count as available what another
+// round's awards are about to reserve.
+TEST_F(ApplicationsServiceTest, FirmCapFollowsTheProgrammeAcrossRounds) {
+  const std::string program_id = "caps";
+  OpenBudget(program_id, 1'000'000'000);
+  v1::Program program = CreateProgram(program_id, PlainProgram(program_id));
+  ImportFirms({FirmFor(1), FirmFor(2)});
+  const std::string firm = FirmName(1);
+
+  // Two rounds close together; firm 1 asks 30M of 40M in the first.
+  v1::Round first = CreateRound(program_id, "first",
+                                WindowRound("First", 5, FcfsPolicy(), absl::Seconds(3)));
+  v1::Round second = CreateRound(program_id, "second",
+                                 WindowRound("Second", 5, FcfsPolicy(), absl::Seconds(3)));
+  v1::Application submitted;
+  v1::Application asked_30m =
+      Draft(firm, first.name(), {{"pilot-purchase", 42'857'143}}, 0);
+  ASSERT_TRUE(Submit(asked_30m.name(), &submitted).ok());
+  ASSERT_EQ(submitted.requested_amount_won(), 30'000'000);
+  v1::Application other = Draft(FirmName(2), second.name(), {{"pilot-purchase", 1'000'000}}, 0);
+  ASSERT_TRUE(Submit(other.name(), &submitted).ok());
+  WaitForWindowEnd(second);
+
+  v1::Selection selection;
+  ASSERT_TRUE(RunSelection(RunRequest(first.name(), "1,2,3", ""), &selection).ok());
+  // Queued in the outbox or already reserved: not available either way.
+  v1::SelectionCommitment commitment;
+  ASSERT_TRUE(Preview(second.name(), &commitment).ok());
+  EXPECT_EQ(commitment.budget_available_won(), 1'000'000'000 - 30'000'000);
+  ASSERT_TRUE(WaitForAwards(first.name(), 1, v1::AWARD_STATE_RESERVED, absl::Seconds(10)))
+      << AwardStates(first.name());
+  const std::string cap_account =
+      absl::StrCat("accounts/", program_id, "-", kYear, "-", IdOf(firm), "-cap");
+  EXPECT_EQ(LedgerAccount(cap_account).credits_posted(), 40'000'000);
+
+  // The cap rises to 60M between rounds: 30M + 20M now fits.
+  v1::UpdateProgramRequest update;
+  update.mutable_program()->set_name(program.name());
+  update.mutable_program()->set_per_firm_cap_won(60'000'000);
+  update.mutable_update_mask()->add_paths("per_firm_cap_won");
+  update.set_request_id("raise-cap");
+  v1::Program updated;
+  grpc::Status status = apps_->UpdateProgram(Context().get(), update, &updated);
+  ASSERT_TRUE(status.ok()) << Show(status);
+  v1::Round third = CreateRound(program_id, "third",
+                                WindowRound("Third", 5, FcfsPolicy(), absl::Seconds(3)));
+  v1::Application asked_20m =
+      Draft(firm, third.name(), {{"pilot-purchase", 28'571'429}}, 0);
+  ASSERT_TRUE(Submit(asked_20m.name(), &submitted).ok());
+  ASSERT_EQ(submitted.requested_amount_won(), 20'000'000);
+  ASSERT_EQ(submitted.per_firm_cap_won(), 60'000'000);
+  WaitForWindowEnd(third);
+  ASSERT_TRUE(RunSelection(RunRequest(third.name(), "4,5,6", ""), &selection).ok());
+  ASSERT_TRUE(WaitForAwards(third.name(), 1, v1::AWARD_STATE_RESERVED, absl::Seconds(10)))
+      << AwardStates(third.name());
+  led::Account cap = LedgerAccount(cap_account);
+  EXPECT_EQ(cap.credits_posted(), 60'000'000);
+  EXPECT_EQ(cap.debits_pending(), 50'000'000);
+}
+
 }  // namespace
 }  // namespace kexport::applications

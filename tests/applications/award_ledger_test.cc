@@ -46,29 +46,68 @@ TEST(AwardLedgerTest, TheDueStepFollowsTheAwardsState) {
   EXPECT_FALSE(LedgerStepDue(Award(v1::AWARD_STATE_REFUSED)));
 }
 
-TEST(AwardLedgerTest, ReservationGrantsTheCapThenLinksBudgetAndCap) {
-  ledger::CreateTransfersRequest request =
-      ReserveRequest(Award(v1::AWARD_STATE_RESERVING), Round(), 40'000'000);
+TEST(AwardLedgerTest, ReservationLinksBudgetAndCap) {
+  ledger::CreateTransfersRequest request = ReserveRequest(Award(v1::AWARD_STATE_RESERVING), Round());
   EXPECT_EQ(request.request_id(), "reserve.abc");
-  ASSERT_EQ(request.transfers_size(), 3);
-  const ledger::Transfer& grant = request.transfers(0);
-  EXPECT_EQ(grant.id(), "cap.voucher.2026.1248100998");
-  EXPECT_EQ(grant.amount(), 40'000'000);
-  EXPECT_EQ(grant.code(), ledger::TRANSFER_CODE_CAP_GRANT);
-  EXPECT_FALSE(grant.linked());
-  const ledger::Transfer& budget = request.transfers(1);
+  ASSERT_EQ(request.transfers_size(), 2);
+  const ledger::Transfer& budget = request.transfers(0);
   EXPECT_EQ(budget.id(), "r.abc.0");
   EXPECT_EQ(budget.debit_account(), "accounts/voucher-2026-budget");
   EXPECT_EQ(budget.credit_account(), "accounts/voucher-2026-1248100998");
   EXPECT_EQ(budget.mode(), ledger::TRANSFER_MODE_PENDING);
   EXPECT_EQ(budget.reference(), "applications/abc");
   EXPECT_TRUE(budget.linked());
-  const ledger::Transfer& cap = request.transfers(2);
+  const ledger::Transfer& cap = request.transfers(1);
   EXPECT_EQ(cap.id(), "c.abc.0");
   EXPECT_EQ(cap.debit_account(), "accounts/voucher-2026-1248100998-cap");
   EXPECT_EQ(cap.credit_account(), "accounts/voucher-2026-cap-offset");
   EXPECT_EQ(cap.amount(), 10'000'000);
   EXPECT_FALSE(cap.linked());
+}
+
+ledger::Transfer CapTransfer(std::string id, ledger::TransferCode code, bool credit_cap,
+                             int64_t amount) {
+  ledger::Transfer transfer;
+  transfer.set_id(std::move(id));
+  transfer.set_code(code);
+  const std::string cap = "accounts/voucher-2026-1248100998-cap";
+  const std::string offset = "accounts/voucher-2026-cap-offset";
+  transfer.set_debit_account(credit_cap ? offset : cap);
+  transfer.set_credit_account(credit_cap ? cap : offset);
+  transfer.set_amount(amount);
+  return transfer;
+}
+
+TEST(AwardLedgerTest, TheCapIsBroughtToTheApplicationsCapUpOrDown) {
+  const v1::Award award = Award(v1::AWARD_STATE_RESERVING);
+  EXPECT_EQ(CapAccount(award, Round()), "accounts/voucher-2026-1248100998-cap");
+
+  auto first = CapAdjustment(award, Round(), 30'000'000, {});
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->request_id(), "cap.abc");
+  ASSERT_EQ(first->transfers_size(), 1);
+  EXPECT_EQ(first->transfers(0).code(), ledger::TRANSFER_CODE_CAP_GRANT);
+  EXPECT_EQ(first->transfers(0).credit_account(), "accounts/voucher-2026-1248100998-cap");
+  EXPECT_EQ(first->transfers(0).amount(), 30'000'000);
+
+  std::vector<ledger::Transfer> granted = {
+      CapTransfer("cap.old", ledger::TRANSFER_CODE_CAP_GRANT, true, 30'000'000)};
+  EXPECT_FALSE(CapAdjustment(award, Round(), 30'000'000, granted).has_value());
+
+  auto raised = CapAdjustment(award, Round(), 40'000'000, granted);
+  ASSERT_TRUE(raised.has_value());
+  EXPECT_EQ(raised->transfers(0).code(), ledger::TRANSFER_CODE_CAP_GRANT);
+  EXPECT_EQ(raised->transfers(0).amount(), 10'000'000);
+
+  auto lowered = CapAdjustment(award, Round(), 20'000'000, granted);
+  ASSERT_TRUE(lowered.has_value());
+  EXPECT_EQ(lowered->transfers(0).code(), ledger::TRANSFER_CODE_CORRECTION);
+  EXPECT_EQ(lowered->transfers(0).debit_account(), "accounts/voucher-2026-1248100998-cap");
+  EXPECT_EQ(lowered->transfers(0).corrected_transfer(), "transfers/cap.old");
+  EXPECT_EQ(lowered->transfers(0).amount(), 10'000'000);
+
+  granted.push_back(CapTransfer("cap.abc", ledger::TRANSFER_CODE_CORRECTION, false, 10'000'000));
+  EXPECT_FALSE(CapAdjustment(award, Round(), 20'000'000, granted).has_value());
 }
 
 TEST(AwardLedgerTest, APartialPostingReservesTheRestInTheSameChain) {
@@ -102,10 +141,14 @@ TEST(AwardLedgerTest, ChainRefusalNamesTheFailingMemberOrNothing) {
   response.add_results()->set_result(ledger::TRANSFER_RESULT_EXISTS_WITH_DIFFERENT_AMOUNT);
   response.add_results()->set_result(ledger::TRANSFER_RESULT_CREATED);
   response.add_results()->set_result(ledger::TRANSFER_RESULT_EXISTS);
-  EXPECT_EQ(ChainRefusal(response, 1), "");
+  EXPECT_FALSE(ChainRefusal(response, 1).has_value());
   response.mutable_results(1)->set_result(ledger::TRANSFER_RESULT_LINKED_EVENT_FAILED);
   response.mutable_results(2)->set_result(ledger::TRANSFER_RESULT_EXCEEDS_CREDITS);
-  EXPECT_EQ(ChainRefusal(response, 1), "EXCEEDS_CREDITS");
+  response.mutable_results(2)->set_account("accounts/voucher-2026-1248100998-cap");
+  std::optional<Refusal> refusal = ChainRefusal(response, 1);
+  ASSERT_TRUE(refusal.has_value());
+  EXPECT_EQ(refusal->result, "EXCEEDS_CREDITS");
+  EXPECT_EQ(refusal->account, "accounts/voucher-2026-1248100998-cap");
 }
 
 TEST(AwardLedgerTest, RoundMoneyCountsAReleaseOnlyOnceItsVoidIsConfirmed) {
