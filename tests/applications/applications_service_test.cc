@@ -2542,5 +2542,164 @@ TEST_F(ApplicationsServiceTest, FirmCapFollowsTheProgrammeAcrossRounds) {
   EXPECT_EQ(cap.debits_pending(), 50'000'000);
 }
 
+// The end of awards: completed after a partial disbursement, released with
+// a promotion, cancelled by an operator (another promotion), then the round
+// finalized (everything left voided); the ledger agrees at each step, and
+// the awards come out as 360Giving open data, also through the CLI tool.
+TEST_F(ApplicationsServiceTest, AwardsEndAndTheRoundCloses) {
+  const std::string program_id = "closing";
+  OpenBudget(program_id, 1'000'000'000);
+  v1::Program program = CreateProgram(program_id, PlainProgram(program_id));
+  std::vector<reg::Firm> firms;
+  for (int n = 1; n <= 6; ++n) firms.push_back(FirmFor(n));
+  ImportFirms(firms);
+  v1::Round round = CreateRound(program_id, "2026",
+                                WindowRound("Closing round", 4, FcfsPolicy(), absl::Seconds(4)));
+  std::vector<std::string> applications;
+  for (int n = 1; n <= 6; ++n) {
+    v1::Application submitted;
+    v1::Application draft = Draft(FirmName(n), round.name(), {{"pilot-purchase", 14'285'715}}, 0);
+    ASSERT_TRUE(Submit(draft.name(), &submitted).ok());
+    ASSERT_EQ(submitted.requested_amount_won(), 10'000'000);
+    applications.push_back(draft.name());
+  }
+  WaitForWindowEnd(round);
+  v1::Selection selection;
+  ASSERT_TRUE(RunSelection(RunRequest(round.name(), "9,9,9", ""), &selection).ok());
+  ASSERT_TRUE(WaitForAwards(round.name(), 4, v1::AWARD_STATE_RESERVED, absl::Seconds(10)))
+      << AwardStates(round.name());
+  auto award_of = [&](int n) { return "awards/" + IdOf(applications[n - 1]); };
+  EXPECT_EQ(GetApplication(applications[4]).state(), v1::APPLICATION_STATE_WAITLISTED);
+
+  // Firm 1: 4M delivered, then completed; the other 6M goes back.
+  v1::RecordDisbursementRequest disburse;
+  disburse.set_award(award_of(1));
+  disburse.mutable_disbursement()->set_amount_won(4'000'000);
+  disburse.mutable_disbursement()->set_support_item_id("pilot-purchase");
+  disburse.mutable_disbursement()->set_evidence_ref("completion report 1");
+  disburse.mutable_disbursement()->set_supplier(FirmName(1));
+  disburse.set_request_id("disburse-1");
+  v1::Award award;
+  grpc::Status status = apps_->RecordDisbursement(Context().get(), disburse, &award);
+  ASSERT_TRUE(status.ok()) << Show(status);
+  EXPECT_EQ(award.state(), v1::AWARD_STATE_IN_PROGRESS);
+  v1::CompleteAwardRequest complete;
+  complete.set_name(award_of(1));
+  complete.set_reason("all services delivered");
+  complete.set_request_id("complete-1");
+  status = apps_->CompleteAward(Context().get(), complete, &award);
+  ASSERT_TRUE(status.ok()) << Show(status);
+  EXPECT_EQ(award.state(), v1::AWARD_STATE_COMPLETED);
+  EXPECT_EQ(award.disbursed_won(), 4'000'000);
+  EXPECT_EQ(award.released_won(), 6'000'000);
+  EXPECT_EQ(award.remaining_won(), 0);
+  EXPECT_THAT(award.reservation_transfers(), ::testing::IsEmpty());
+  EXPECT_EQ(GetApplication(applications[0]).state(), v1::APPLICATION_STATE_COMPLETED);
+  status = apps_->CompleteAward(Context().get(), [&] {
+    v1::CompleteAwardRequest again = complete;
+    again.set_request_id("complete-1-again");
+    return again;
+  }(), &award);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << Show(status);
+
+  // Firm 2 gives up: released, and the first waitlisted firm (5) moves up.
+  v1::ReleaseAwardRequest release;
+  release.set_name(award_of(2));
+  release.set_reason("firm gave up");
+  release.set_promote_waitlisted(true);
+  release.set_request_id("release-2");
+  status = apps_->ReleaseAward(Context().get(), release, &award);
+  ASSERT_TRUE(status.ok()) << Show(status);
+  EXPECT_EQ(award.state(), v1::AWARD_STATE_RELEASED);
+  EXPECT_EQ(award.released_won(), 10'000'000);
+  EXPECT_EQ(GetApplication(applications[1]).state(), v1::APPLICATION_STATE_CANCELLED);
+  // Firm 3 is cancelled by an operator: firm 6 moves up.
+  v1::CancelApplicationRequest cancel;
+  cancel.set_name(applications[2]);
+  cancel.set_reason("false statement on sales, case 2026-031");
+  cancel.set_request_id("cancel-3");
+  v1::Application cancelled;
+  status = apps_->CancelApplication(Context().get(), cancel, &cancelled);
+  ASSERT_TRUE(status.ok()) << Show(status);
+  EXPECT_EQ(cancelled.state(), v1::APPLICATION_STATE_CANCELLED);
+  ASSERT_TRUE(Poll([&] {
+    return GetAward(award_of(5)).state() == v1::AWARD_STATE_RESERVED &&
+           GetAward(award_of(6)).state() == v1::AWARD_STATE_RESERVED;
+  }, absl::Seconds(10))) << AwardStates(round.name());
+  ASSERT_TRUE(GetSelection(round.name(), &selection).ok());
+  ASSERT_EQ(selection.promotions_size(), 2);
+  EXPECT_EQ(selection.promotions(0).application(), applications[4]);
+  EXPECT_EQ(selection.promotions(0).replaced_application(), applications[1]);
+  EXPECT_EQ(selection.promotions(1).application(), applications[5]);
+  EXPECT_EQ(selection.promotions(1).replaced_application(), applications[2]);
+  EXPECT_EQ(GetRound(round.name()).budget_summary().reserved_won(), Report(program_id).reserved());
+
+  // The round closes: firms 4, 5 and 6 are released, nothing stays reserved.
+  v1::FinalizeRoundRequest finalize;
+  finalize.set_name(round.name());
+  finalize.set_reason("FY2026 support period over");
+  finalize.set_request_id("finalize");
+  v1::Round finalized;
+  status = apps_->FinalizeRound(Context().get(), finalize, &finalized);
+  ASSERT_TRUE(status.ok()) << Show(status);
+  EXPECT_EQ(finalized.state(), v1::ROUND_STATE_FINALIZED);
+  const v1::RoundBudget& money = finalized.budget_summary();
+  EXPECT_EQ(money.award_count(), 6);
+  EXPECT_EQ(money.awarded_won(), 60'000'000);
+  EXPECT_EQ(money.reserved_won(), 0);
+  EXPECT_EQ(money.disbursed_won(), 4'000'000);
+  EXPECT_EQ(money.released_won(), 56'000'000);
+  led::BudgetReport report = Report(program_id);
+  EXPECT_EQ(report.reserved(), 0);
+  EXPECT_EQ(report.disbursed(), 4'000'000);
+  for (int n : {4, 5, 6}) {
+    EXPECT_EQ(GetAward(award_of(n)).state(), v1::AWARD_STATE_RELEASED) << n;
+    EXPECT_EQ(GetApplication(applications[n - 1]).state(), v1::APPLICATION_STATE_CANCELLED) << n;
+  }
+  v1::UpdateRoundRequest retitle;
+  retitle.mutable_round()->set_name(round.name());
+  retitle.mutable_round()->set_title("Renamed");
+  retitle.mutable_update_mask()->add_paths("title");
+  retitle.set_request_id("retitle");
+  v1::Round renamed;
+  status = apps_->UpdateRound(Context().get(), retitle, &renamed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << Show(status);
+  v1::ListRoundsRequest list_rounds;
+  list_rounds.set_parent(program.name());
+  list_rounds.set_state(v1::ROUND_STATE_FINALIZED);
+  v1::ListRoundsResponse rounds;
+  ASSERT_TRUE(apps_->ListRounds(Context().get(), list_rounds, &rounds).ok());
+  ASSERT_EQ(rounds.rounds_size(), 1);
+  EXPECT_EQ(rounds.rounds(0).name(), round.name());
+
+  // Every confirmed award, as open data, with no personal data.
+  v1::ExportOpenDataRequest export_request;
+  export_request.set_fiscal_year(kYear);
+  export_request.set_program(program.name());
+  v1::ExportOpenDataResponse open_data;
+  status = apps_->ExportOpenData(Context().get(), export_request, &open_data);
+  ASSERT_TRUE(status.ok()) << Show(status);
+  ASSERT_EQ(open_data.grants_size(), 6);
+  for (const v1::OpenDataGrant& grant : open_data.grants()) {
+    EXPECT_THAT(grant.id(), StartsWith("360G-kexport-"));
+    EXPECT_EQ(grant.currency(), "KRW");
+    EXPECT_EQ(grant.amount_awarded(), 10'000'000);
+    EXPECT_THAT(grant.recipient_organization().id(), StartsWith("KR-BRN-"));
+    EXPECT_EQ(grant.recipient_organization().name().find(FirmFor(1).representative()),
+              std::string::npos);
+  }
+  const std::string command = absl::StrCat(
+      "/usr/bin/python3 " KEXPORT_SOURCE_DIR "/tools/kexport-open-data --addr ",
+      applications_->address(), " --year ", kYear, " --format csv 2>/dev/null");
+  std::string csv;
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  char buffer[4096];
+  while (size_t read = fread(buffer, 1, sizeof buffer, pipe)) csv.append(buffer, read);
+  EXPECT_EQ(pclose(pipe), 0) << csv;
+  EXPECT_THAT(csv, StartsWith("Identifier,Title,Description,Currency,Amount Awarded"));
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 7) << csv;
+}
+
 }  // namespace
 }  // namespace kexport::applications
