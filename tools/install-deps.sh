@@ -10,7 +10,7 @@ packages=(
   libabsl-dev libhiredis-dev libsqlite3-dev sqlite3 libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server grpc-proto golang-github-gogo-googleapis-dev
-  python3-grpcio python3-protobuf
+  python3-grpcio python3-protobuf python3-yaml docker-compose
 )
 
 missing=()
