@@ -160,5 +160,28 @@ TEST_F(SqliteApplicationsStoreTest, PagesVisitEveryMatchOnceInOrder) {
   }
 }
 
+TEST_F(SqliteApplicationsStoreTest, AChangeDecidedOnARoundFailsOnceTheRoundChanged) {
+  ApplicationsWrite create;
+  create.rounds.push_back(Round());
+  ASSERT_TRUE(store_->Commit(create).ok());
+  const v1::Round read = **store_->GetRound(kRound);
+
+  ApplicationsWrite selection_ran;
+  v1::Round selected = read;
+  selected.set_state(v1::ROUND_STATE_SELECTED);
+  selection_ran.rounds.push_back(selected);
+  ASSERT_TRUE(store_->Commit(selection_ran).ok());
+
+  ApplicationsWrite late;
+  late.applications.push_back(Draft(1, "firms/1248100998"));
+  late.unchanged_rounds.push_back(read);
+  EXPECT_TRUE(absl::IsAborted(store_->Commit(late)));
+  EXPECT_FALSE(store_->GetApplication("applications/app1")->has_value());
+
+  late.unchanged_rounds = {**store_->GetRound(kRound)};
+  EXPECT_TRUE(store_->Commit(late).ok());
+  EXPECT_EQ((**store_->GetRound(kRound)).etag(), "2");  // read, not written
+}
+
 }  // namespace
 }  // namespace kexport::applications
