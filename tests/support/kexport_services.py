@@ -59,7 +59,6 @@ class KexportServices:
         }[name]
 
     def start(self, name):
-        log = open(os.path.join(self.root, f"{name}.log"), "wb")
         if name == "redis":
             command = [shutil.which("redis-server") or "/usr/bin/redis-server",
                        "--port", str(self.ports["redis"]), "--bind", "127.0.0.1",
@@ -67,7 +66,9 @@ class KexportServices:
         else:
             os.makedirs(os.path.join(self.root, name), exist_ok=True)
             command = [self.binary(name)] + self.flags(name)
-        self.processes[name] = subprocess.Popen(command, stdout=log, stderr=log)
+        # The child keeps its own copy of the log's descriptor.
+        with open(os.path.join(self.root, f"{name}.log"), "wb") as log:
+            self.processes[name] = subprocess.Popen(command, stdout=log, stderr=log)
         self.wait_listening(name)
 
     def wait_listening(self, name, timeout=15):
