@@ -23,11 +23,14 @@ constexpr char kSystem[] = "system";
 std::string TransferName(const std::string& id) { return absl::StrCat("transfers/", id); }
 
 // The first account the ledger would not open as asked, e.g.
-// `ACCOUNT_RESULT_FISCAL_YEAR_CLOSED`; nullopt when all are open.
+// `ACCOUNT_RESULT_FISCAL_YEAR_CLOSED`; nullopt when all are open. An
+// operator may have opened one already under a title of their own: the
+// title is a label, so that account serves.
 std::optional<Refusal> AccountRefusal(const ledger::CreateAccountsResponse& response) {
   for (const ledger::AccountOutcome& outcome : response.results()) {
     if (outcome.result() != ledger::ACCOUNT_RESULT_CREATED &&
-        outcome.result() != ledger::ACCOUNT_RESULT_EXISTS) {
+        outcome.result() != ledger::ACCOUNT_RESULT_EXISTS &&
+        outcome.result() != ledger::ACCOUNT_RESULT_EXISTS_WITH_DIFFERENT_TITLE) {
       return Refusal{ledger::AccountResult_Name(outcome.result()),
                      absl::StrCat("accounts/", outcome.id())};
     }
