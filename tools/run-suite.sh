@@ -95,4 +95,11 @@ echo "run-suite: registry on localhost:$registry_port, designation on" \
   "localhost:$designation_port, applications on localhost:$applications_port," \
   "ledger on localhost:$ledger_port, Redis on" \
   "$redis_port; data in $data_dir. Ctrl-C stops." >&2
+cat >&2 <<EOF
+run-suite: try, in another terminal:
+  tools/kexportctl health                      # every service SERVING
+  tools/kexportctl demo                        # a firm's whole journey in a minute
+  tools/kexportctl rounds list voucher         # the seeded programmes' rounds
+  tools/kexportctl budget report voucher --year 2026
+EOF
 wait -n "${pids[@]}"
