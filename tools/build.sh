@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, then configures and builds kexport in build/.
-# Incremental: a second run rebuilds only what changed.
+# Incremental: a second run rebuilds only what changed. KEXPORT_BUILD_TARGETS
+# (space-separated) builds only those targets, e.g. the binaries for an image.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,4 +9,5 @@ bash tools/install-deps.sh
 if [[ ! -f build/build.ninja ]]; then
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="${KEXPORT_BUILD_TYPE:-RelWithDebInfo}"
 fi
-cmake --build build --parallel "$(nproc)"
+# shellcheck disable=SC2086 # the targets are words
+cmake --build build --parallel "$(nproc)" ${KEXPORT_BUILD_TARGETS:+--target ${KEXPORT_BUILD_TARGETS}}
