@@ -76,19 +76,16 @@ for port in "$registry_port" "$designation_port" "$applications_port" "$ledger_p
   done
 done
 
-if [[ ! -f "$data_dir/.demo-loaded" ]]; then
-  # Rows carry request ids, so an interrupted load can simply run again.
-  tools/kexport-call --addr "localhost:$registry_port" --actor demo-loader \
-    kexport.registry.v1.FirmRegistry/ImportFirms < tools/demo/firms.jsonl
-  while read -r request; do
-    tools/kexport-call --addr "localhost:$registry_port" --actor demo-loader \
-      kexport.registry.v1.FirmRegistry/RecordExports "$request" >/dev/null
-  done < tools/demo/exports.jsonl
-  tools/kexport-call --addr "localhost:$ledger_port" --actor demo-loader \
-    kexport.ledger.v1.Ledger/CreateAccounts "$(cat tools/demo/ledger-accounts.json)" >/dev/null
-  tools/kexport-call --addr "localhost:$ledger_port" --actor demo-loader \
-    kexport.ledger.v1.Ledger/CreateTransfers "$(cat tools/demo/ledger-transfers.json)" >/dev/null
-  touch "$data_dir/.demo-loaded"
+export KEXPORT_REGISTRY_ADDR="localhost:$registry_port" \
+  KEXPORT_DESIGNATION_ADDR="localhost:$designation_port" \
+  KEXPORT_APPLICATIONS_ADDR="localhost:$applications_port" \
+  KEXPORT_LEDGER_ADDR="localhost:$ledger_port"
+# Loaded again whenever the demo files change (rows carry request ids, so
+# what is there already is not loaded twice).
+demo_version=$(cat tools/demo/* | sha256sum | cut -d' ' -f1)
+if [[ "$(cat "$data_dir/.demo-loaded" 2>/dev/null)" != "$demo_version" ]]; then
+  tools/kexportctl --actor demo-loader demo-data load
+  echo "$demo_version" > "$data_dir/.demo-loaded"
 fi
 
 echo "run-suite: registry on localhost:$registry_port, designation on" \
@@ -97,6 +94,8 @@ echo "run-suite: registry on localhost:$registry_port, designation on" \
   "$redis_port; data in $data_dir. Ctrl-C stops." >&2
 cat >&2 <<EOF
 run-suite: try, in another terminal:
+  export KEXPORT_REGISTRY_ADDR=$KEXPORT_REGISTRY_ADDR KEXPORT_DESIGNATION_ADDR=$KEXPORT_DESIGNATION_ADDR
+  export KEXPORT_APPLICATIONS_ADDR=$KEXPORT_APPLICATIONS_ADDR KEXPORT_LEDGER_ADDR=$KEXPORT_LEDGER_ADDR
   tools/kexportctl health                      # every service SERVING
   tools/kexportctl demo                        # a firm's whole journey in a minute
   tools/kexportctl rounds list voucher         # the seeded programmes' rounds

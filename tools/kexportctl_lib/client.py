@@ -6,6 +6,7 @@ import os
 
 import grpc
 from google.protobuf import json_format
+from google.protobuf.message import DecodeError
 
 from . import sibling_tools
 from .errors import CallError, UsageError
@@ -35,7 +36,11 @@ def open_contracts(protoset):
     if not os.path.exists(protoset):
         raise UsageError(f"{protoset} missing: build first, or set --protoset "
                          "(KEXPORT_PROTOSET)")
-    return kexport_call().Contracts(protoset)
+    try:
+        return kexport_call().Contracts(protoset)
+    except DecodeError as error:
+        raise UsageError(f"{protoset} is not a descriptor set ({error}): build again, "
+                         "or set --protoset (KEXPORT_PROTOSET)")
 
 
 class Client:

@@ -1,7 +1,7 @@
 """`kexportctl firms`: import from CSV (ImportFirms, with a per-row report),
 get one firm, list firms."""
 
-from .. import enums, firm_csv, names, output, request_ids
+from .. import enums, errors, firm_csv, names, output, request_ids
 
 
 def register(tree):
@@ -33,6 +33,10 @@ def register(tree):
 def import_firms(client, args):
     rows = firm_csv.read(args.csv_file, client.contracts)
     base = request_ids.for_command(args, "import")
+    longest = max((len(f"{base}.{row.line}") for row in rows), default=0)
+    if longest > 64:
+        raise errors.UsageError(f"--request-id: rows are sent as {base}.<line>, which "
+                                f"would pass the 64 characters a request id may have")
     sent = [row for row in rows if row.request is not None]
     for row in sent:
         row.request.setdefault("request_id", f"{base}.{row.line}")

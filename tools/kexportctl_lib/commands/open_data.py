@@ -5,7 +5,7 @@ import io
 import sys
 
 from .. import sibling_tools
-from ..errors import UsageError
+from ..errors import Failed, UsageError
 from ..output import to_dict
 
 
@@ -23,9 +23,13 @@ def register(tree):
 
 def export(client, args):
     open_data = sibling_tools.load("kexport-open-data")
-    grants = open_data.collect(
-        lambda request: to_dict(client.call("applications", "ExportOpenData", request)),
-        args.year, args.program, args.page_size)
+    try:
+        grants = open_data.collect(
+            lambda request: to_dict(client.call("applications", "ExportOpenData", request)),
+            args.year, args.program, args.page_size)
+    except (ValueError, RuntimeError) as error:
+        # What the service sent cannot be published as it is.
+        raise Failed(f"open data: {error}")
     if args.output in ("", "-"):
         out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
         open_data.write(grants, args.format, out)
