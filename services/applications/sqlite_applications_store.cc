@@ -1,8 +1,8 @@
 #include "services/applications/sqlite_applications_store.h"
 
 #include "absl/cleanup/cleanup.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/dates.h"
 #include "common/errors.h"
@@ -10,6 +10,7 @@
 #include "common/record_version.h"
 #include "common/sqlite_applied_requests.h"
 #include "common/sqlite_page.h"
+#include "common/sqlite_versioned.h"
 #include "services/applications/award_ledger.h"
 
 namespace kexport::applications {
@@ -92,59 +93,6 @@ CREATE TABLE applied_requests (
   return *migrations;
 }
 
-// Writes `record` at the version its etag names ("" inserts it), with the
-// extra columns `columns` (name = value) kept beside its body.
-template <typename Message>
-absl::Status Put(SqliteDatabase& db, const std::string& table, Message& record,
-                 const std::vector<std::pair<std::string, std::variant<int64_t, std::string>>>&
-                     columns) {
-  ASSIGN_OR_RETURN(int64_t version, VersionFromEtag(record.etag(), record.name()));
-  Message body = record;
-  body.clear_etag();
-  std::vector<std::string> names;
-  std::vector<std::string> assignments;
-  SqlValues values;
-  for (const auto& [column, value] : columns) {
-    names.push_back(column);
-    assignments.push_back(absl::StrCat(column, " = ?"));
-    if (const auto* number = std::get_if<int64_t>(&value)) {
-      values.Add(*number);
-    } else {
-      values.Add(std::get<std::string>(value));
-    }
-  }
-  values.Add(body.SerializeAsString());
-  values.Add(record.name());
-  std::string sql;
-  if (version == 0) {
-    names.push_back("body");
-    names.push_back("name");
-    sql = absl::StrCat("INSERT INTO ", table, " (", absl::StrJoin(names, ", "),
-                       ", version) VALUES (",
-                       absl::StrJoin(std::vector<std::string>(names.size(), "?"), ", "),
-                       ", 1)");
-  } else {
-    sql = absl::StrCat("UPDATE ", table, " SET ", absl::StrJoin(assignments, ", "),
-                       assignments.empty() ? "" : ", ",
-                       "body = ?, version = version + 1 WHERE name = ? AND version = ?");
-    values.Add(version);
-  }
-  ASSIGN_OR_RETURN(SqliteStatement * statement, db.Prepare(sql));
-  values.BindTo(*statement);
-  absl::Status written = statement->Run();
-  if (absl::IsAlreadyExists(written)) {
-    return AlreadyExistsError(absl::StrCat(absl::AsciiStrToUpper(table.substr(0, table.size() - 1)),
-                                           "_EXISTS"),
-                              absl::StrCat(record.name(), " exists already"));
-  }
-  RETURN_IF_ERROR(written);
-  if (statement->Changes() != 1) {
-    return RecordChangedError(record.name());
-  }
-  record.set_etag(absl::StrCat(version + 1));
-  return absl::OkStatus();
-}
-
 constexpr int64_t kPermanent = 99991231;
 
 int64_t DayNumber(const google::type::Date& date) {
@@ -182,19 +130,17 @@ absl::Status Unchanged(SqliteDatabase& db, const std::string& table, const std::
 }
 
 // `programs/{program}` of a round's name.
-std::string ProgramOf(const std::string& round) {
-  return round.substr(0, round.find("/rounds/"));
-}
+std::string ProgramOf(const std::string& round) { return round.substr(0, round.find("/rounds/")); }
 
 template <typename Message>
 absl::StatusOr<std::optional<Message>> One(SqliteDatabase& db, const std::string& table,
                                            const std::string& name) {
   SqlValues values;
   values.Add(name);
-  ASSIGN_OR_RETURN(std::vector<Message> found,
-                   ReadVersionedRecords<Message>(
-                       db, absl::StrCat("SELECT body, version FROM ", table, " WHERE name = ?"),
-                       values));
+  ASSIGN_OR_RETURN(
+      std::vector<Message> found,
+      ReadVersionedRecords<Message>(
+          db, absl::StrCat("SELECT body, version FROM ", table, " WHERE name = ?"), values));
   if (found.empty()) return std::nullopt;
   return found.front();
 }
@@ -203,8 +149,7 @@ absl::StatusOr<std::optional<Message>> One(SqliteDatabase& db, const std::string
 
 absl::StatusOr<std::unique_ptr<SqliteApplicationsStore>> SqliteApplicationsStore::Open(
     const std::string& path) {
-  ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> db,
-                   SqliteDatabase::Open(path, Migrations()));
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> db, SqliteDatabase::Open(path, Migrations()));
   return std::unique_ptr<SqliteApplicationsStore>(new SqliteApplicationsStore(std::move(db)));
 }
 
@@ -222,23 +167,23 @@ absl::Status SqliteApplicationsStore::Commit(ApplicationsWrite& write) {
     RETURN_IF_ERROR(Unchanged(*db_, "rounds", round.name(), round.etag()));
   }
   for (v1::Program& program : write.programs) {
-    RETURN_IF_ERROR(Put(*db_, "programs", program, {}));
+    RETURN_IF_ERROR(WriteVersionedRecord(*db_, "programs", {"name", program.name()}, program, {}));
   }
   for (v1::Round& round : write.rounds) {
-    RETURN_IF_ERROR(Put(*db_, "rounds", round,
-                        {{"program", ProgramOf(round.name())},
-                         {"start_us", TimestampMicros(round.apply_start_time())},
-                         {"fiscal_year", int64_t{round.fiscal_year()}}}));
+    RETURN_IF_ERROR(WriteVersionedRecord(*db_, "rounds", {"name", round.name()}, round,
+                                         {{"program", ProgramOf(round.name())},
+                                          {"start_us", TimestampMicros(round.apply_start_time())},
+                                          {"fiscal_year", int64_t{round.fiscal_year()}}}));
   }
   for (v1::Application& application : write.applications) {
-    absl::Status put = Put(*db_, "applications", application,
-                           {{"round", application.round()},
-                            {"firm", application.firm()},
-                            {"state", int64_t{application.state()}},
-                            {"create_us", TimestampMicros(application.create_time())},
-                            {"submit_us", application.has_submit_time()
-                                              ? TimestampMicros(application.submit_time())
-                                              : INT64_MAX}});
+    absl::Status put = WriteVersionedRecord(
+        *db_, "applications", {"name", application.name()}, application,
+        {{"round", application.round()},
+         {"firm", application.firm()},
+         {"state", int64_t{application.state()}},
+         {"create_us", TimestampMicros(application.create_time())},
+         {"submit_us",
+          application.has_submit_time() ? TimestampMicros(application.submit_time()) : INT64_MAX}});
     if (absl::IsAlreadyExists(put)) {
       return AlreadyExistsError(
           "APPLICATION_EXISTS",
@@ -247,13 +192,13 @@ absl::Status SqliteApplicationsStore::Commit(ApplicationsWrite& write) {
     RETURN_IF_ERROR(put);
   }
   for (v1::Award& award : write.awards) {
-    RETURN_IF_ERROR(Put(*db_, "awards", award,
-                        {{"round", award.round()},
-                         {"firm", award.firm()},
-                         {"state", int64_t{award.state()}},
-                         {"program", ProgramOf(award.round())},
-                         {"due", int64_t{LedgerStepDue(award)}},
-                         {"update_us", TimestampMicros(award.update_time())}}));
+    RETURN_IF_ERROR(WriteVersionedRecord(*db_, "awards", {"name", award.name()}, award,
+                                         {{"round", award.round()},
+                                          {"firm", award.firm()},
+                                          {"state", int64_t{award.state()}},
+                                          {"program", ProgramOf(award.round())},
+                                          {"due", int64_t{LedgerStepDue(award)}},
+                                          {"update_us", TimestampMicros(award.update_time())}}));
   }
   for (const v1::FirmBan& ban : write.bans) {
     ASSIGN_OR_RETURN(
@@ -271,7 +216,8 @@ absl::Status SqliteApplicationsStore::Commit(ApplicationsWrite& write) {
     RETURN_IF_ERROR(insert->Run());
   }
   for (v1::Selection& selection : write.selections) {
-    RETURN_IF_ERROR(Put(*db_, "selections", selection, {}));
+    RETURN_IF_ERROR(
+        WriteVersionedRecord(*db_, "selections", {"name", selection.name()}, selection, {}));
   }
   RETURN_IF_ERROR(RecordAppliedRequest(*db_, write.request_id, write.applied));
   return tx.Commit();
@@ -283,8 +229,7 @@ absl::StatusOr<std::optional<v1::Program>> SqliteApplicationsStore::GetProgram(
   return One<v1::Program>(*db_, "programs", name);
 }
 
-absl::StatusOr<Page<v1::Program>> SqliteApplicationsStore::ListPrograms(
-    const PageRequest& page) {
+absl::StatusOr<Page<v1::Program>> SqliteApplicationsStore::ListPrograms(const PageRequest& page) {
   std::lock_guard<std::mutex> lock(mutex_);
   ASSIGN_OR_RETURN(SqliteStatement * statement,
                    db_->Prepare("SELECT body, version, name FROM programs WHERE name > ?"
@@ -398,9 +343,9 @@ absl::StatusOr<Page<v1::Award>> SqliteApplicationsStore::ListAwards(const AwardQ
   }
   sql += " WHERE a.name > ?";
   values.Add(query.page.after.empty() ? std::string() : query.page.after[0]);
-  for (const auto& [column, value] :
-       {std::pair{"a.round", &query.round}, {"a.firm", &query.firm},
-        {"a.program", &query.program}}) {
+  for (const auto& [column, value] : {std::pair{"a.round", &query.round},
+                                      {"a.firm", &query.firm},
+                                      {"a.program", &query.program}}) {
     if (!value->empty()) {
       absl::StrAppend(&sql, " AND ", column, " = ?");
       values.Add(*value);
@@ -417,8 +362,7 @@ absl::StatusOr<Page<v1::Award>> SqliteApplicationsStore::ListAwards(const AwardQ
   absl::Cleanup reset = [statement] { statement->Reset(); };
   values.BindTo(*statement);
   return ReadPage<v1::Award>(
-      *statement, query.page.size,
-      [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::Award>> {
+      *statement, query.page.size, [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::Award>> {
         ASSIGN_OR_RETURN(v1::Award award,
                          ParseVersioned<v1::Award>(row.ColumnText(0), row.ColumnInt(1)));
         return PagedRow<v1::Award>{std::move(award), {row.ColumnText(2)}};
@@ -477,16 +421,16 @@ absl::StatusOr<Page<v1::FirmBan>> SqliteApplicationsStore::ListBans(const BanQue
   ASSIGN_OR_RETURN(SqliteStatement * statement, db_->Prepare(sql));
   absl::Cleanup reset = [statement] { statement->Reset(); };
   values.BindTo(*statement);
-  return ReadPage<v1::FirmBan>(
-      *statement, query.page.size,
-      [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::FirmBan>> {
-        v1::FirmBan ban;
-        if (!ban.ParseFromString(row.ColumnText(0))) {
-          return absl::DataLossError("a stored ban does not parse");
-        }
-        return PagedRow<v1::FirmBan>{std::move(ban),
+  return ReadPage<v1::FirmBan>(*statement, query.page.size,
+                               [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::FirmBan>> {
+                                 v1::FirmBan ban;
+                                 if (!ban.ParseFromString(row.ColumnText(0))) {
+                                   return absl::DataLossError("a stored ban does not parse");
+                                 }
+                                 return PagedRow<v1::FirmBan>{
+                                     std::move(ban),
                                      {absl::StrCat(row.ColumnInt(1)), row.ColumnText(2)}};
-      });
+                               });
 }
 
 absl::StatusOr<std::vector<v1::FirmBan>> SqliteApplicationsStore::FirmBans(

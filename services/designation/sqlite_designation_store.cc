@@ -9,6 +9,7 @@
 #include "common/record_version.h"
 #include "common/sqlite_applied_requests.h"
 #include "common/sqlite_page.h"
+#include "common/sqlite_versioned.h"
 #include "services/designation/designation_names.h"
 
 namespace kexport::designation {
@@ -56,69 +57,27 @@ CREATE TABLE applied_requests (
 }
 
 absl::Status WriteApplication(SqliteDatabase& db, v1::DesignationApplication& application) {
-  ASSIGN_OR_RETURN(int64_t version, VersionFromEtag(application.etag(), application.name()));
-  v1::DesignationApplication body = application;
-  body.clear_etag();
-  ASSIGN_OR_RETURN(
-      SqliteStatement * write,
-      db.Prepare(version == 0
-                     ? "INSERT INTO applications(state, kind, final,"
-                       " update_time_us, body, version, id, firm, submit_time_us)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8)"
-                     : "UPDATE applications SET state = ?1, kind = ?2, final = ?3,"
-                       " update_time_us = ?4, body = ?5, version = version + 1"
-                       " WHERE id = ?6 AND version = ?9"));
-  write->Bind(1, static_cast<int64_t>(application.state()));
-  write->Bind(2, static_cast<int64_t>(application.kind()));
-  write->Bind(3, int64_t{IsFinal(application.state())});
-  write->Bind(4, TimestampMicros(application.update_time()));
-  write->BindBlob(5, body.SerializeAsString());
-  write->Bind(6, ApplicationId(application.name()));
-  if (version == 0) {
-    write->Bind(7, application.firm());
-    write->Bind(8, TimestampMicros(application.submit_time()));
-  } else {
-    write->Bind(9, version);
-  }
-  absl::Status written = write->Run();
+  absl::Status written = WriteVersionedRecord(
+      db, "applications", {"id", ApplicationId(application.name())}, application,
+      {{"state", int64_t{application.state()}},
+       {"kind", int64_t{application.kind()}},
+       {"final", int64_t{IsFinal(application.state())}},
+       {"update_time_us", TimestampMicros(application.update_time())},
+       {"firm", application.firm()},
+       {"submit_time_us", TimestampMicros(application.submit_time())}});
   if (absl::IsAlreadyExists(written)) {
     return AlreadyExistsError(
         "APPLICATION_IN_PROGRESS",
         absl::StrCat(application.firm(), " already has an application in progress"));
   }
-  RETURN_IF_ERROR(written);
-  if (write->Changes() != 1) {
-    return RecordChangedError(application.name());
-  }
-  application.set_etag(absl::StrCat(version + 1));
-  return absl::OkStatus();
+  return written;
 }
 
 absl::Status WriteDesignation(SqliteDatabase& db, v1::Designation& designation) {
-  ASSIGN_OR_RETURN(int64_t version, VersionFromEtag(designation.etag(), designation.name()));
-  v1::Designation body = designation;
-  body.clear_etag();
-  ASSIGN_OR_RETURN(
-      SqliteStatement * write,
-      db.Prepare(version == 0
-                     ? "INSERT OR IGNORE INTO designations(body, version, id, firm,"
-                       " create_time_us) VALUES (?1, 1, ?2, ?3, ?4)"
-                     : "UPDATE designations SET body = ?1, version = version + 1"
-                       " WHERE id = ?2 AND version = ?5"));
-  write->BindBlob(1, body.SerializeAsString());
-  write->Bind(2, DesignationId(designation.name()));
-  if (version == 0) {
-    write->Bind(3, designation.firm());
-    write->Bind(4, TimestampMicros(designation.create_time()));
-  } else {
-    write->Bind(5, version);
-  }
-  RETURN_IF_ERROR(write->Run());
-  if (write->Changes() != 1) {
-    return RecordChangedError(designation.name());
-  }
-  designation.set_etag(absl::StrCat(version + 1));
-  return absl::OkStatus();
+  return WriteVersionedRecord(db, "designations", {"id", DesignationId(designation.name())},
+                              designation,
+                              {{"firm", designation.firm()},
+                               {"create_time_us", TimestampMicros(designation.create_time())}});
 }
 
 }  // namespace
