@@ -275,6 +275,8 @@ absl::StatusOr<v1::ExportOpenDataResponse> AwardOffice::ExportOpenData(
   ASSIGN_OR_RETURN(Page<v1::Award> page, store_->ListAwards(query));
   std::map<std::string, v1::Program> programs;
   std::map<std::string, v1::Round> rounds;
+  // A firm with several awards is asked of the registry once per page.
+  std::map<std::string, registry::v1::Firm> recipients;
   v1::ExportOpenDataResponse response;
   for (const v1::Award& award : page.items) {
     if (!rounds.count(award.round())) {
@@ -285,12 +287,14 @@ absl::StatusOr<v1::ExportOpenDataResponse> AwardOffice::ExportOpenData(
       ASSIGN_OR_RETURN(programs[ref.ProgramName()], FindProgram(*store_, ref.ProgramName()));
     }
     ASSIGN_OR_RETURN(v1::Application application, FindApplication(*store_, award.application()));
-    ASSIGN_OR_RETURN(std::optional<clients::FirmFacts> firm,
-                     firms_->Lookup(std::string(absl::StripPrefix(award.firm(), "firms/"))));
-    registry::v1::Firm recipient;
-    if (firm) recipient = firm->firm;
-    *response.add_grants() = OpenDataGrantOf(award, application, programs[ref.ProgramName()],
-                                             rounds[award.round()], recipient, open_data_);
+    if (!recipients.count(award.firm())) {
+      ASSIGN_OR_RETURN(std::optional<clients::FirmFacts> firm,
+                       firms_->Lookup(std::string(absl::StripPrefix(award.firm(), "firms/"))));
+      recipients[award.firm()] = firm ? firm->firm : registry::v1::Firm();
+    }
+    *response.add_grants() =
+        OpenDataGrantOf(award, application, programs[ref.ProgramName()], rounds[award.round()],
+                        recipients[award.firm()], open_data_);
   }
   response.set_next_page_token(NextPageToken(query.page, page.next));
   return response;
