@@ -90,7 +90,7 @@ absl::StatusOr<Eligibility> EligibilityCheck::Judge(const v1::Application& appli
     return NotFoundError("FIRM_NOT_FOUND",
                          absl::StrCat(application.firm(), " is not in the registry"));
   }
-  FirmSnapshot firm{facts->firm, facts->exports, std::nullopt, false};
+  FirmSnapshot firm{{*std::move(facts)}, std::nullopt, false};
   if (NeedsDesignation(program, round)) {
     ASSIGN_OR_RETURN(firm.designation, designations_->InForce(application.firm()));
   }

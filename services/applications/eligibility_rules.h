@@ -12,17 +12,16 @@
 #include <vector>
 
 #include "absl/time/civil_time.h"
+#include "clients/firm_directory.h"
 #include "kexport/applications/v1/applications.pb.h"
 #include "kexport/designation/v1/designation.pb.h"
 #include "kexport/registry/v1/registry.pb.h"
 
 namespace kexport::applications {
 
-// What the rules look at, gathered at submission.
-struct FirmSnapshot {
-  registry::v1::Firm firm;
-  // Current export records (not superseded).
-  std::vector<registry::v1::ExportRecord> exports;
+// What the rules look at, gathered at submission: the registry's facts
+// (the firm, its current export records), and more.
+struct FirmSnapshot : clients::FirmFacts {
   // The G-PASS designation in force on the submission day, if any.
   std::optional<designation::v1::Designation> designation;
   // Whether an active ban covers the firm and the programme.
