@@ -199,21 +199,14 @@ absl::StatusOr<v1::Application> ApplicationDesk::Leave(const std::string& name,
                           : "APPLICATION_FINAL",
                       application);
   }
-  const bool held_place = HoldsPlace(application.state());
   ApplicationsWrite write;
   write.request_id = change.request_id;
-  if (held_place) {
-    RETURN_IF_ERROR(ReleaseApplicationAward(*store_, application, reason, change.time, write));
-  }
-  Transition(application, to, change, reason);
-  write.applications.push_back(application);
-  if (held_place) {
-    RETURN_IF_ERROR(PromoteNext(*store_, application, change,
-                                to == v1::APPLICATION_STATE_WITHDRAWN ? "withdrew" : "cancelled",
-                                write));
-  }
+  ASSIGN_OR_RETURN(
+      bool freed,
+      LeaveRound(*store_, application, to, change, reason,
+                 to == v1::APPLICATION_STATE_WITHDRAWN ? "withdrew" : "cancelled", write));
   ASSIGN_OR_RETURN(v1::Application answer, Commit(write, application, fingerprint));
-  if (held_place) outbox_->Wake();
+  if (freed) outbox_->Wake();
   return answer;
 }
 

@@ -74,14 +74,10 @@ absl::StatusOr<v1::FirmBan> BanList::Ban(const v1::BanFirmRequest& request,
                           IsOpen(application.state()) &&
                           application.state() != v1::APPLICATION_STATE_IN_PROGRESS;
           if (!in_scope) continue;
-          const bool held_place = HoldsPlace(application.state());
-          if (held_place) {
-            RETURN_IF_ERROR(ReleaseApplicationAward(*store_, application, reason, now, write));
-          }
-          Transition(application, v1::APPLICATION_STATE_CANCELLED, change, reason);
+          RETURN_IF_ERROR(LeaveRound(*store_, application, v1::APPLICATION_STATE_CANCELLED,
+                                     change, reason, reason, write)
+                              .status());
           ban.add_cancelled_applications(application.name());
-          write.applications.push_back(application);
-          if (held_place) RETURN_IF_ERROR(PromoteNext(*store_, application, change, reason, write));
         }
         write.bans.push_back(ban);
         ban.set_active(BanCovers(ban, ban.program(), today));

@@ -99,14 +99,22 @@ absl::Status EndAward(v1::Award& award, v1::AwardState to, const std::string& re
   return absl::OkStatus();
 }
 
-absl::Status ReleaseApplicationAward(ApplicationsStore& store, const v1::Application& application,
-                                     const std::string& reason, absl::Time now,
-                                     ApplicationsWrite& write) {
-  if (application.award().empty()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(v1::Award award, FindAward(store, application.award()));
-  RETURN_IF_ERROR(EndAward(award, v1::AWARD_STATE_RELEASED, reason, now));
-  write.awards.push_back(std::move(award));
-  return absl::OkStatus();
+absl::StatusOr<bool> LeaveRound(ApplicationsStore& store, v1::Application& application,
+                                v1::ApplicationState to, const Change& change,
+                                const std::string& reason, const std::string& promotion_reason,
+                                ApplicationsWrite& write) {
+  const bool held_place = HoldsPlace(application.state());
+  if (held_place && !application.award().empty()) {
+    ASSIGN_OR_RETURN(v1::Award award, FindAward(store, application.award()));
+    RETURN_IF_ERROR(EndAward(award, v1::AWARD_STATE_RELEASED, reason, change.time));
+    write.awards.push_back(std::move(award));
+  }
+  Transition(application, to, change, reason);
+  write.applications.push_back(application);
+  if (held_place) {
+    RETURN_IF_ERROR(PromoteNext(store, application, change, promotion_reason, write));
+  }
+  return held_place;
 }
 
 absl::Status PromoteNext(ApplicationsStore& store, const v1::Application& leaving,

@@ -25,11 +25,14 @@ v1::Award NewAward(const v1::Application& application, absl::Time now);
 absl::Status EndAward(v1::Award& award, v1::AwardState to, const std::string& reason,
                       absl::Time now);
 
-// The award of `application`, if it has one, ended as RELEASED and added to
-// `write`.
-absl::Status ReleaseApplicationAward(ApplicationsStore& store, const v1::Application& application,
-                                     const std::string& reason, absl::Time now,
-                                     ApplicationsWrite& write);
+// Ends `application` as `to` (WITHDRAWN or CANCELLED) in `write`. A place
+// it held is freed: its award released and the next waitlisted application
+// promoted (`promotion_reason` says why, e.g. `withdrew`). True when it held
+// one, so the outbox has a void to carry out.
+absl::StatusOr<bool> LeaveRound(ApplicationsStore& store, v1::Application& application,
+                                v1::ApplicationState to, const Change& change,
+                                const std::string& reason, const std::string& promotion_reason,
+                                ApplicationsWrite& write);
 
 // Promotes the first waitlisted application of `leaving`'s round that fits,
 // recording the promotion in the round's selection; nothing when none fits.
