@@ -10,8 +10,8 @@ become 127.0.0.1, ports free ones, /var/lib/kexport a temporary directory,
 import os
 import shutil
 import signal
-import socket
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -19,14 +19,11 @@ import unittest
 import deploy_files
 from deploy_files import SERVICES, argv, by_kind, environment, seconds
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from kexport_services import free_port  # noqa: E402  (found through the path above)
+
 SOURCE_DIR = BINARY_DIR = None
 IMAGE_ROOT = "/opt/kexport/"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Suite:
