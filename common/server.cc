@@ -55,13 +55,15 @@ absl::Status Serve(const ServeOptions& options,
   for (grpc::Service* service : services) {
     builder.RegisterService(service);
   }
-  std::vector<
-      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-      interceptors;
-  // In this order: the access log sees the status the client gets.
-  interceptors.push_back(std::make_unique<MalformedRequestInterceptorFactory>());
-  interceptors.push_back(std::make_unique<AccessLogInterceptorFactory>());
-  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  if (options.interceptors) {
+    std::vector<
+        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        interceptors;
+    // In this order: the access log sees the status the client gets.
+    interceptors.push_back(std::make_unique<MalformedRequestInterceptorFactory>());
+    interceptors.push_back(std::make_unique<AccessLogInterceptorFactory>());
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  }
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || bound_port == 0) {

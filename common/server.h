@@ -31,6 +31,9 @@ struct ServeOptions {
   // taken, then how long in-flight calls get to finish.
   absl::Duration drain_delay = absl::ZeroDuration();
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // The access log and the malformed-request answer; only the benchmark's
+  // bare echo baseline turns them off.
+  bool interceptors = true;
 };
 
 // Blocks SIGTERM and SIGINT so that Serve can wait for them, and ignores

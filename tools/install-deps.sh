@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server grpc-proto golang-github-gogo-googleapis-dev
   python3-grpcio python3-protobuf python3-yaml docker-compose
+  nghttp2-client
 )
 
 missing=()

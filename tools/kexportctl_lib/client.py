@@ -96,7 +96,9 @@ class Client:
 
     def _channel(self, address):
         if address not in self._channels:
-            self._channels[address] = grpc.insecure_channel(address)
+            # A selection of a large round answers with every entry.
+            self._channels[address] = grpc.insecure_channel(
+                address, options=[("grpc.max_receive_message_length", 64 << 20)])
         return self._channels[address]
 
     def _stub(self, address, full_method, kind):
