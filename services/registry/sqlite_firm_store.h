@@ -42,7 +42,8 @@ class SqliteFirmStore final : public FirmStore {
 
   // The helpers below require mutex_.
   absl::StatusOr<std::optional<Firm>> LoadFirm(const std::string& brn);
-  absl::Status WriteIndexes(const Firm& firm);
+  // The firm's sector and certification rows; `replace` drops its old ones.
+  absl::Status WriteIndexes(const Firm& firm, bool replace);
   absl::Status RecordChange(const std::string& brn,
                             const ChangeContext& change);
   // ABORTED when the request id was applied meanwhile.
