@@ -38,7 +38,8 @@ struct ServeOptions {
 
 // Blocks SIGTERM and SIGINT so that Serve can wait for them, and ignores
 // SIGPIPE (a peer that closed its socket is an error to handle, not a reason
-// to die). Call first thing in main, before any thread starts.
+// to die); turns off Abseil's mutex deadlock detection (see server.cc).
+// Call first thing in main, before any thread starts.
 void PrepareProcessSignals();
 
 // Serves until SIGTERM or SIGINT, then shuts down gracefully. Fails when the
