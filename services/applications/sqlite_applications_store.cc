@@ -160,9 +160,43 @@ absl::StatusOr<std::optional<AppliedRequest>> SqliteApplicationsStore::FindAppli
 }
 
 absl::Status SqliteApplicationsStore::Commit(ApplicationsWrite& write) {
+  QueuedWrite mine{&write, absl::OkStatus(), false};
+  std::unique_lock<std::mutex> queue_lock(queue_mutex_);
+  queue_.push_back(&mine);
+  // Either a batch in progress took this write along, or this caller leads
+  // the next batch with everything queued meanwhile.
+  batch_done_.wait(queue_lock, [&] { return mine.done || !batch_running_; });
+  if (mine.done) return mine.status;
+  batch_running_ = true;
+  std::vector<QueuedWrite*> batch;
+  batch.swap(queue_);
+  queue_lock.unlock();
+  absl::Status committed = CommitBatch(batch);
+  queue_lock.lock();
+  for (QueuedWrite* queued : batch) {
+    if (!committed.ok()) queued->status = committed;
+    queued->done = true;
+  }
+  batch_running_ = false;
+  batch_done_.notify_all();
+  return mine.status;
+}
+
+absl::Status SqliteApplicationsStore::CommitBatch(const std::vector<QueuedWrite*>& batch) {
   std::lock_guard<std::mutex> lock(mutex_);
   SqliteTransaction tx(*db_);
   RETURN_IF_ERROR(tx.begun());
+  for (QueuedWrite* queued : batch) {
+    RETURN_IF_ERROR(db_->Execute("SAVEPOINT queued_write"));
+    queued->status = ApplyWrite(*queued->write);
+    RETURN_IF_ERROR(db_->Execute(queued->status.ok()
+                                     ? "RELEASE queued_write"
+                                     : "ROLLBACK TO queued_write; RELEASE queued_write"));
+  }
+  return tx.Commit();
+}
+
+absl::Status SqliteApplicationsStore::ApplyWrite(ApplicationsWrite& write) {
   for (const v1::Round& round : write.unchanged_rounds) {
     RETURN_IF_ERROR(Unchanged(*db_, "rounds", round.name(), round.etag()));
   }
@@ -219,8 +253,7 @@ absl::Status SqliteApplicationsStore::Commit(ApplicationsWrite& write) {
     RETURN_IF_ERROR(
         WriteVersionedRecord(*db_, "selections", {"name", selection.name()}, selection, {}));
   }
-  RETURN_IF_ERROR(RecordAppliedRequest(*db_, write.request_id, write.applied));
-  return tx.Commit();
+  return RecordAppliedRequest(*db_, write.request_id, write.applied);
 }
 
 absl::StatusOr<std::optional<v1::Program>> SqliteApplicationsStore::GetProgram(

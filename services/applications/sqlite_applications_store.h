@@ -3,12 +3,21 @@
 // etag, one application per firm and round enforced by a unique index, and
 // the applied requests in the transaction of each change.
 //
+// Writes are group-committed: concurrent Commit calls share one transaction,
+// each write in its own savepoint (one refused by its own checks is undone
+// alone, exactly as if it had run by itself after the writes before it), so
+// one fsync makes a whole batch durable. Commit returns only once the
+// transaction holding the write has committed, or with the error that
+// failed it.
+//
 //   ASSIGN_OR_RETURN(auto store, SqliteApplicationsStore::Open(path));
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "common/sqlite.h"
 #include "services/applications/applications_store.h"
@@ -45,8 +54,23 @@ class SqliteApplicationsStore final : public ApplicationsStore {
  private:
   explicit SqliteApplicationsStore(std::unique_ptr<SqliteDatabase> db) : db_(std::move(db)) {}
 
+  struct QueuedWrite {
+    ApplicationsWrite* write;
+    absl::Status status;
+    bool done = false;
+  };
+  // One transaction for the batch; a write's own refusal is in its status.
+  absl::Status CommitBatch(const std::vector<QueuedWrite*>& batch);
+  // Requires mutex_ and an open transaction.
+  absl::Status ApplyWrite(ApplicationsWrite& write);
+
   std::mutex mutex_;
   std::unique_ptr<SqliteDatabase> db_;
+
+  std::mutex queue_mutex_;
+  std::condition_variable batch_done_;
+  std::vector<QueuedWrite*> queue_;
+  bool batch_running_ = false;
 };
 
 }  // namespace kexport::applications

@@ -374,15 +374,23 @@ class Suite:
 
     def keep_window_open(self, round_name, stop):
         """Extends the round's window 10 s at a time while submissions run, so
-        it closes soon after they end."""
+        it closes soon after they end. Stops the suite if it cannot."""
+        extension = 0
         while not stop.wait(2):
             round_ = self.client.call("applications", "GetRound", {"name": round_name})
             end = round_.apply_end_time.ToDatetime(datetime.timezone.utc)
             if end - datetime.datetime.now(datetime.timezone.utc) < datetime.timedelta(seconds=8):
-                self.client.call("applications", "UpdateRound", {
-                    "round": {"name": round_name, "etag": round_.etag,
-                              "apply_end_time": timestamp(end + datetime.timedelta(seconds=10))},
-                    "update_mask": "apply_end_time"})
+                extension += 1
+                try:
+                    self.client.call("applications", "UpdateRound", {
+                        "round": {"name": round_name, "etag": round_.etag,
+                                  "apply_end_time": timestamp(
+                                      end + datetime.timedelta(seconds=10))},
+                        "update_mask": "applyEndTime",  # JSON names a FieldMask in camelCase
+                        "request_id": f"bench-extend-{extension}"})
+                except errors.CallError as error:
+                    errors.report(self.client.contracts, error, False)
+                    os._exit(1)
 
     # --- report ----------------------------------------------------------
     def report(self):
