@@ -14,20 +14,28 @@
 #include "absl/status/statusor.h"
 #include "common/actor.h"
 #include "common/grpc_status.h"
+#include "common/workers.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 
 namespace kexport {
 
+// Finishes `reactor`'s call with `result`: its value as the response, or its
+// error.
 template <typename Response>
-grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
-                                      absl::StatusOr<Response> result,
-                                      Response* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+void Answer(grpc::ServerUnaryReactor* reactor, absl::StatusOr<Response> result,
+            Response* response) {
   if (result.ok()) {
     *response = std::move(result).value();
   }
   reactor->Finish(ToGrpcStatus(result.status()));
+}
+
+template <typename Response>
+grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
+                                      absl::StatusOr<Response> result, Response* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  Answer(reactor, std::move(result), response);
   return reactor;
 }
 
@@ -41,6 +49,35 @@ grpc::ServerUnaryReactor* FinishAsActor(grpc::CallbackServerContext* context,
     return FinishUnary<Response>(context, actor.status(), response);
   }
   return FinishUnary<Response>(context, call(*actor), response);
+}
+
+// As FinishUnary, for a domain call that waits (downstream calls, a group
+// commit): `call()` runs on `workers` and finishes the call from there.
+// `call` must own or point to what it uses: the handler has returned by then
+// (the request and response live until the call finishes).
+template <typename Response, typename Call>
+grpc::ServerUnaryReactor* FinishOnWorker(Workers& workers, grpc::CallbackServerContext* context,
+                                         Call call, Response* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  workers.Run([reactor, call = std::move(call), response]() mutable {
+    Answer<Response>(reactor, call(), response);
+  });
+  return reactor;
+}
+
+// As FinishAsActor, with `call(actor)` on `workers` (see FinishOnWorker).
+template <typename Response, typename Call>
+grpc::ServerUnaryReactor* FinishAsActorOnWorker(Workers& workers,
+                                                grpc::CallbackServerContext* context,
+                                                const ActorResolver& actors, Call call,
+                                                Response* response) {
+  absl::StatusOr<std::string> actor = actors.Resolve(*context);
+  if (!actor.ok()) {
+    return FinishUnary<Response>(context, actor.status(), response);
+  }
+  return FinishOnWorker(
+      workers, context,
+      [call = std::move(call), actor = *std::move(actor)]() { return call(actor); }, response);
 }
 
 }  // namespace kexport

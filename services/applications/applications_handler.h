@@ -1,9 +1,12 @@
 // The gRPC face of the applications service: resolves the caller, asks the
 // office that owns the call, and turns its result into a response or a gRPC
-// error with details. No rules here.
+// error with details. No rules here. Every call runs on `workers`: most of
+// them wait (on the registry, the designation service, the ledger, a group
+// commit), and gRPC's own callback threads must not.
 #pragma once
 
 #include "common/actor.h"
+#include "common/workers.h"
 #include "kexport/applications/v1/applications.grpc.pb.h"
 #include "services/applications/application_desk.h"
 #include "services/applications/award_office.h"
@@ -24,13 +27,14 @@ struct Offices {
 
 class ApplicationsHandler final : public v1::Applications::CallbackService {
  public:
-  ApplicationsHandler(Offices offices, const ActorResolver* actors)
+  ApplicationsHandler(Offices offices, const ActorResolver* actors, Workers* workers)
       : programs_(offices.programs),
         desk_(offices.desk),
         selections_(offices.selections),
         awards_(offices.awards),
         bans_(offices.bans),
-        actors_(actors) {}
+        actors_(actors),
+        workers_(workers) {}
 
   grpc::ServerUnaryReactor* CreateProgram(grpc::CallbackServerContext* context,
                                           const v1::CreateProgramRequest* request,
@@ -130,6 +134,7 @@ class ApplicationsHandler final : public v1::Applications::CallbackService {
   AwardOffice* awards_;
   BanList* bans_;
   const ActorResolver* actors_;
+  Workers* workers_;
 };
 
 }  // namespace kexport::applications

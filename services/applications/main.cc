@@ -21,8 +21,7 @@ ABSL_FLAG(std::string, registry_addr, "127.0.0.1:50051",
           "The firm registry's gRPC address, host:port");
 ABSL_FLAG(std::string, designation_addr, "127.0.0.1:50052",
           "The designation service's gRPC address, host:port");
-ABSL_FLAG(std::string, ledger_addr, "127.0.0.1:50054",
-          "The ledger's gRPC address, host:port");
+ABSL_FLAG(std::string, ledger_addr, "127.0.0.1:50054", "The ledger's gRPC address, host:port");
 ABSL_FLAG(absl::Duration, downstream_timeout, absl::Seconds(2),
           "Deadline of each call to the registry, designation service and ledger");
 ABSL_FLAG(absl::Duration, outbox_interval, absl::Seconds(1),
@@ -33,6 +32,8 @@ ABSL_FLAG(std::string, seed_programs_file, "",
           "Programmes to create when missing (JSON Lines of CreateProgramRequest)");
 ABSL_FLAG(std::string, seed_rounds_file, "",
           "Rounds to create when missing (JSON Lines of CreateRoundRequest)");
+ABSL_FLAG(int, handler_threads, 64,
+          "Threads that run calls (they wait on downstream services and commits)");
 ABSL_FLAG(std::string, open_data_prefix, "360G-kexport",
           "The 360Giving identifier prefix of published grants");
 
@@ -55,8 +56,8 @@ int main(int argc, char** argv) {
   const absl::Duration timeout = absl::GetFlag(FLAGS_downstream_timeout);
   kexport::clients::RegistryFirmDirectory registry(absl::GetFlag(FLAGS_registry_addr), timeout,
                                                    "applications");
-  kexport::clients::GrpcDesignationDirectory designations(
-      absl::GetFlag(FLAGS_designation_addr), timeout, "applications");
+  kexport::clients::GrpcDesignationDirectory designations(absl::GetFlag(FLAGS_designation_addr),
+                                                          timeout, "applications");
   kexport::clients::GrpcLedgerAccounts ledger(absl::GetFlag(FLAGS_ledger_addr), timeout,
                                               "applications");
   const kexport::Clock clock = kexport::SystemClock();
@@ -75,8 +76,8 @@ int main(int argc, char** argv) {
 
   const std::string programs_file = absl::GetFlag(FLAGS_seed_programs_file);
   if (!programs_file.empty()) {
-    absl::Status seeded = applications::SeedPrograms(programs, programs_file,
-                                                     absl::GetFlag(FLAGS_seed_rounds_file));
+    absl::Status seeded =
+        applications::SeedPrograms(programs, programs_file, absl::GetFlag(FLAGS_seed_rounds_file));
     if (!seeded.ok()) {
       return StartupFailed("seed programmes", seeded);
     }
@@ -85,9 +86,13 @@ int main(int argc, char** argv) {
   outbox.Start();
   outbox.Wake();
 
+  if (absl::GetFlag(FLAGS_handler_threads) < 1) {
+    return StartupFailed("configure", absl::InvalidArgumentError("--handler_threads must be >= 1"));
+  }
   kexport::MetadataActorResolver actors;
+  kexport::Workers workers(absl::GetFlag(FLAGS_handler_threads));
   applications::ApplicationsHandler handler({&programs, &desk, &selections, &awards, &bans},
-                                            &actors);
+                                            &actors, &workers);
   absl::Status served = kexport::Serve(
       kexport::ServeOptionsFromFlags("applications", 50053,
                                      {applications::v1::Applications::service_full_name()}),

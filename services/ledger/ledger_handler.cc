@@ -17,10 +17,7 @@ grpc::ServerUnaryReactor* LedgerHandler::Mutate(
   }
   (ledger_->*method)(*request, *actor,
                      [reactor, response](absl::StatusOr<Response> result) {
-                       if (result.ok()) {
-                         *response = *std::move(result);
-                       }
-                       reactor->Finish(ToGrpcStatus(result.status()));
+                       Answer(reactor, std::move(result), response);
                      });
   return reactor;
 }

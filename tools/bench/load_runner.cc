@@ -15,8 +15,8 @@ namespace {
 
 class Load {
  public:
-  Load(const std::vector<std::shared_ptr<grpc::Channel>>& channels,
-       const LoadOptions& options, const std::function<UnaryCall(uint64_t)>& next)
+  Load(const std::vector<std::shared_ptr<grpc::Channel>>& channels, const LoadOptions& options,
+       const std::function<UnaryCall(uint64_t)>& next)
       : options_(options), next_(next) {
     for (const auto& channel : channels) {
       stubs_.push_back(std::make_unique<grpc::GenericStub>(channel));
@@ -38,6 +38,7 @@ class Load {
     std::unique_lock<std::mutex> lock(mutex_);
     idle_.wait(lock, [&] { return in_flight_ == 0; });
     result_.seconds = absl::ToDoubleSeconds(last_done_ - start_);
+    result_.retries = retries_;
     std::sort(result_.latencies_us.begin(), result_.latencies_us.end());
     return std::move(result_);
   }
@@ -72,7 +73,7 @@ class Load {
     }
   }
 
-  void Start(uint64_t i, absl::Time scheduled, bool closed_loop) {
+  void Start(uint64_t i, absl::Time scheduled, bool closed_loop, int attempt = 1) {
     struct Call {
       grpc::ClientContext context;
       grpc::ByteBuffer request;
@@ -86,9 +87,15 @@ class Load {
     for (const auto& [key, value] : options_.metadata) call->context.AddMetadata(key, value);
     stubs_[i % stubs_.size()]->UnaryCall(
         &call->context, unary.method, grpc::StubOptions(), &call->request, &call->response,
-        [this, call, scheduled, closed_loop](grpc::Status status) {
-          Record(status, absl::Now() - scheduled);
+        [this, call, i, scheduled, closed_loop, attempt](grpc::Status status) {
           delete call;
+          // ABORTED asks for a retry (docs/integrators.md), as a client would.
+          if (status.error_code() == grpc::StatusCode::ABORTED && attempt < kMaxAttempts) {
+            retries_++;
+            Start(i, scheduled, closed_loop, attempt + 1);
+            return;
+          }
+          Record(status, absl::Now() - scheduled);
           if (closed_loop) {
             StartNext();
           } else {
@@ -116,10 +123,13 @@ class Load {
     if (--in_flight_ == 0) idle_.notify_all();
   }
 
+  static constexpr int kMaxAttempts = 5;
+
   const LoadOptions& options_;
   const std::function<UnaryCall(uint64_t)>& next_;
   std::vector<std::unique_ptr<grpc::GenericStub>> stubs_;
   std::atomic<uint64_t> issued_{0};
+  std::atomic<uint64_t> retries_{0};
   absl::Time start_;
   absl::Time end_;
 
@@ -139,8 +149,7 @@ uint32_t LoadResult::Quantile(double q) const {
 }
 
 LoadResult RunLoad(const std::vector<std::shared_ptr<grpc::Channel>>& channels,
-                   const LoadOptions& options,
-                   const std::function<UnaryCall(uint64_t)>& next) {
+                   const LoadOptions& options, const std::function<UnaryCall(uint64_t)>& next) {
   return Load(channels, options, next).Run();
 }
 

@@ -3,7 +3,8 @@
 // the next. Open loop: calls start on a fixed schedule (`rate` per second)
 // whatever the server's pace, and each latency counts from the scheduled
 // start, so a stalled server shows in the tail instead of slowing the load
-// (no coordinated omission).
+// (no coordinated omission). A call answered ABORTED is sent again, up to
+// five times in all, as docs/integrators.md asks of clients.
 //
 //   LoadResult result = RunLoad(channels, options, [](uint64_t i) { return Call{...}; });
 #pragma once
@@ -40,6 +41,8 @@ struct UnaryCall {
 struct LoadResult {
   uint64_t calls = 0;
   uint64_t errors = 0;
+  // Calls sent again after ABORTED (a record changed under them).
+  uint64_t retries = 0;
   std::string first_error;
   double seconds = 0;
   // Latencies of successful calls, microseconds, sorted.
@@ -53,7 +56,6 @@ struct LoadResult {
 // `next(i)` builds call i (i = 0, 1, 2, ...); it runs on gRPC's threads and
 // must be thread-safe. Calls spread round-robin over `channels`.
 LoadResult RunLoad(const std::vector<std::shared_ptr<grpc::Channel>>& channels,
-                   const LoadOptions& options,
-                   const std::function<UnaryCall(uint64_t)>& next);
+                   const LoadOptions& options, const std::function<UnaryCall(uint64_t)>& next);
 
 }  // namespace kexport::bench

@@ -50,8 +50,7 @@ std::vector<std::shared_ptr<grpc::Channel>> Channels(const std::string& target, 
     // Its own connection, not one shared through the global subchannel pool.
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt("kexport.bench.channel", c);
-    channels.push_back(
-        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
+    channels.push_back(grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
   }
   return channels;
 }
@@ -70,10 +69,11 @@ bool WriteFramedBody(const std::string& path, const std::string& message) {
 void PrintJson(const std::string& scenario, const LoadResult& result) {
   std::printf(
       "{\"scenario\": \"%s\", \"calls\": %llu, \"errors\": %llu, \"seconds\": %.3f, "
-      "\"rate\": %.1f, \"p50_us\": %u, \"p99_us\": %u, \"first_error\": %s}\n",
+      "\"rate\": %.1f, \"p50_us\": %u, \"p99_us\": %u, \"retries\": %llu, "
+      "\"first_error\": %s}\n",
       scenario.c_str(), static_cast<unsigned long long>(result.calls),
       static_cast<unsigned long long>(result.errors), result.seconds, result.Rate(),
-      result.Quantile(0.5), result.Quantile(0.99),
+      result.Quantile(0.5), result.Quantile(0.99), static_cast<unsigned long long>(result.retries),
       JsonQuote(result.first_error).c_str());
 }
 
@@ -106,8 +106,7 @@ int Main() {
   params.calls = absl::GetFlag(FLAGS_calls);
   std::unique_ptr<Scenario> scenario = MakeScenario(name, params);
   if (scenario == nullptr) {
-    std::fprintf(stderr, "unknown scenario %s (submit_application needs --calls)\n",
-                 name.c_str());
+    std::fprintf(stderr, "unknown scenario %s (submit_application needs --calls)\n", name.c_str());
     return 2;
   }
   if (!absl::GetFlag(FLAGS_write_body).empty()) {
@@ -123,8 +122,7 @@ int Main() {
   options.concurrency = std::max(1, absl::GetFlag(FLAGS_concurrency));
   options.rate = absl::GetFlag(FLAGS_rate);
   options.metadata = {{"x-kexport-actor", "bench"}};
-  LoadResult result =
-      RunLoad(channels, options, [&](uint64_t i) { return scenario->Call(i); });
+  LoadResult result = RunLoad(channels, options, [&](uint64_t i) { return scenario->Call(i); });
   PrintJson(name, result);
   return result.errors == 0 ? 0 : 1;
 }
