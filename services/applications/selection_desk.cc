@@ -94,8 +94,8 @@ absl::StatusOr<SelectionDesk::Prepared> SelectionDesk::Prepare(const std::string
   ASSIGN_OR_RETURN(std::vector<v1::Application> all, store_->RoundApplications(round.name()));
   // One input per firm: its earliest submission (the store keeps one
   // application per firm and round; this holds even if that changed).
-  std::map<std::string, const v1::Application*> by_brn;
-  for (const v1::Application& application : all) {
+  std::map<std::string, v1::Application*> by_brn;
+  for (v1::Application& application : all) {
     if (application.state() != v1::APPLICATION_STATE_UNDER_REVIEW) continue;
     by_brn.emplace(application.firm(), &application);
   }
@@ -107,7 +107,7 @@ absl::StatusOr<SelectionDesk::Prepared> SelectionDesk::Prepare(const std::string
       ++missing_reviews;
     }
     *commitment.add_inputs() = InputOf(*application, policy);
-    prepared.applications.push_back(*application);
+    prepared.applications.push_back(std::move(*application));
   }
   if (missing_reviews > 0) {
     return FailedPreconditionError(
@@ -187,7 +187,7 @@ absl::StatusOr<v1::Selection> SelectionDesk::Run(const v1::RunSelectionRequest& 
             application.set_award(award.name());
             write.awards.push_back(std::move(award));
           }
-          write.applications.push_back(application);
+          write.applications.push_back(std::move(application));
         }
         v1::Round round = prepared.round;
         round.set_state(v1::ROUND_STATE_SELECTED);

@@ -11,6 +11,7 @@
 #include "common/errors.h"
 #include "common/proto_bytes.h"
 #include "common/sha256.h"
+#include "services/applications/weight_tree.h"
 
 namespace kexport::applications {
 namespace {
@@ -36,21 +37,21 @@ int32_t CriterionScore(const v1::SelectionInput& input, const std::string& id) {
 // weighted by `weight(i)`, giving each pick the next lottery position.
 void DrawOrder(std::vector<size_t>& group, const std::function<int64_t(size_t)>& weight,
                SeededDraw& draw, std::vector<int32_t>& positions, int32_t& next_position) {
-  std::vector<size_t> remaining = group;
-  group.clear();
-  while (!remaining.empty()) {
-    uint64_t total = 0;
-    for (size_t i : remaining) total += static_cast<uint64_t>(weight(i));
-    uint64_t ticket = draw.Uniform(total);
-    size_t pick = 0;
-    for (uint64_t cumulative = 0; pick < remaining.size(); ++pick) {
-      cumulative += static_cast<uint64_t>(weight(remaining[pick]));
-      if (ticket < cumulative) break;
-    }
-    positions[remaining[pick]] = next_position++;
-    group.push_back(remaining[pick]);
-    remaining.erase(remaining.begin() + static_cast<std::ptrdiff_t>(pick));
+  // Each pick: a ticket below the remaining weight, and the first remaining
+  // entry (in group order) whose running weight passes it.
+  std::vector<uint64_t> weights;
+  weights.reserve(group.size());
+  for (size_t i : group) weights.push_back(static_cast<uint64_t>(weight(i)));
+  WeightTree remaining(weights);
+  std::vector<size_t> drawn;
+  drawn.reserve(group.size());
+  while (drawn.size() < group.size()) {
+    const size_t pick = remaining.Find(draw.Uniform(remaining.Total()));
+    remaining.Remove(pick);
+    positions[group[pick]] = next_position++;
+    drawn.push_back(group[pick]);
   }
+  group = std::move(drawn);
 }
 
 // Splits `order` into runs that `tied` says are equal and draws the order

@@ -303,7 +303,7 @@ class Suite:
         extender = threading.Thread(target=self.keep_window_open, args=(round_name, stop))
         extender.start()
         try:
-            self.measure(f"submit application ({size:,}, 2 downstream calls)",
+            self.measure(f"submit application ({size:,}, 3 downstream calls)",
                          "applications", "loadgen",
                          lambda: self.loadgen("applications", "submit_application",
                                               calls=size, round=round_name,
@@ -333,16 +333,18 @@ class Suite:
     def open_bench_round(self):
         """A programme whose eligibility needs the registry and the designation
         service, its funded budget in the ledger, and a round open now."""
-        self.client.call("ledger", "CreateAccounts", {"request_id": "bench-accounts", "accounts": [
+        opened = self.client.call("ledger", "CreateAccounts", {"request_id": "bench-accounts", "accounts": [
             {"id": "bench-appropriation", "kind": "ACCOUNT_KIND_APPROPRIATION_SOURCE",
              "fiscal_year": 2026, "balance_limit": "BALANCE_LIMIT_NONE"},
             {"id": BENCH_ACCOUNT, "kind": "ACCOUNT_KIND_PROGRAM_BUDGET", "fiscal_year": 2026,
              "program": "programs/bench",
              "balance_limit": "BALANCE_LIMIT_DEBITS_MUST_NOT_EXCEED_CREDITS"}]})
-        self.client.call("ledger", "CreateTransfers", {"request_id": "bench-funding", "transfers": [
+        self.expect_outcomes(opened, "ACCOUNT_RESULT_CREATED")
+        funded = self.client.call("ledger", "CreateTransfers", {"request_id": "bench-funding", "transfers": [
             {"id": "bench-appropriation", "debit_account": "accounts/bench-appropriation",
              "credit_account": f"accounts/{BENCH_ACCOUNT}", "amount": "100000000000",
              "code": "TRANSFER_CODE_APPROPRIATION", "mode": "TRANSFER_MODE_SINGLE_PHASE"}]})
+        self.expect_outcomes(funded, "TRANSFER_RESULT_CREATED")
         self.client.call("applications", "CreateProgram", {
             "program_id": "bench", "request_id": "bench-program", "program": {
                 "title_ko": "벤치마크", "title_en": "Benchmark programme",
@@ -366,6 +368,15 @@ class Suite:
                       "selection_policy": {"weighted_lottery": {"base_weight": 1},
                                            "seed_source": "the benchmark's fixed seed"}}})
         return created.name
+
+    @staticmethod
+    def expect_outcomes(response, wanted):
+        """The ledger answers a batch with an outcome per item, not an error."""
+        for outcome in response.results:
+            name = outcome.DESCRIPTOR.fields_by_name["result"].enum_type.values_by_number[
+                outcome.result].name
+            if name != wanted:
+                raise RuntimeError(f"ledger set-up item {outcome.index}: {name}")
 
     def round_state(self, round_name):
         round_ = self.client.call("applications", "GetRound", {"name": round_name})

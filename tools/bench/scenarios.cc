@@ -97,7 +97,8 @@ class Transfer final : public Scenario {
       request.mutable_account()->set_kind(kind);
       request.mutable_account()->set_fiscal_year(2026);
       if (kind != ledger::v1::ACCOUNT_KIND_APPROPRIATION_SOURCE) {
-        request.mutable_account()->set_program("programs/bench");
+        // Not programs/bench: the applications scenarios open that one's budget.
+        request.mutable_account()->set_program("programs/bench-ledger");
       }
       request.mutable_account()->set_firm(firm);
       request.mutable_account()->set_balance_limit(limit);
