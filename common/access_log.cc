@@ -36,7 +36,7 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
       if (!request_id_.empty()) {
         log.Add("request_id", request_id_);
       }
-      log.Emit();
+      log.EmitSoon();
     }
     methods->Proceed();
   }

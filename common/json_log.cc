@@ -1,7 +1,10 @@
 #include "common/json_log.h"
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -11,9 +14,45 @@
 namespace kexport {
 namespace {
 
-std::mutex& OutputMutex() {
-  static auto* mutex = new std::mutex;
-  return *mutex;
+// Lines queued by EmitSoon, written under `mutex` so they keep their order
+// with the lines Emit writes.
+struct Output {
+  std::mutex mutex;
+  std::string queued;
+  bool writer_started = false;
+};
+
+Output& TheOutput() {
+  static auto* output = new Output;  // never destroyed: threads log until exit
+  return *output;
+}
+
+constexpr size_t kMaxQueuedBytes = 64 * 1024;
+
+// Requires output.mutex.
+void WriteQueued(Output& output) {
+  if (output.queued.empty()) return;
+  std::fwrite(output.queued.data(), 1, output.queued.size(), stderr);
+  output.queued.clear();
+}
+
+void FlushQueued() {
+  Output& output = TheOutput();
+  std::lock_guard<std::mutex> lock(output.mutex);
+  WriteQueued(output);
+}
+
+// Requires output.mutex.
+void StartQueueWriter(Output& output) {
+  if (output.writer_started) return;
+  output.writer_started = true;
+  std::atexit(FlushQueued);
+  std::thread([] {
+    while (true) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      FlushQueued();
+    }
+  }).detach();
 }
 
 std::string& ServiceName() {
@@ -75,8 +114,19 @@ JsonLog& JsonLog::Add(absl::string_view key, int64_t value) {
 
 void JsonLog::Emit() {
   line_ += "}\n";
-  std::lock_guard<std::mutex> lock(OutputMutex());
-  std::fwrite(line_.data(), 1, line_.size(), stderr);
+  Output& output = TheOutput();
+  std::lock_guard<std::mutex> lock(output.mutex);
+  output.queued += line_;
+  WriteQueued(output);
+}
+
+void JsonLog::EmitSoon() {
+  line_ += "}\n";
+  Output& output = TheOutput();
+  std::lock_guard<std::mutex> lock(output.mutex);
+  StartQueueWriter(output);
+  output.queued += line_;
+  if (output.queued.size() >= kMaxQueuedBytes) WriteQueued(output);
 }
 
 void JsonLog::SetService(absl::string_view service) {
