@@ -17,9 +17,13 @@ constexpr size_t kEntryOverhead = 96;
 NearCache::NearCache(size_t max_bytes) : shard_budget_(max_bytes / kShards) {}
 
 NearCache::Slot NearCache::SlotFor(const std::string& key) {
-  size_t hash = absl::Hash<std::string>{}(key);
-  Shard& shard = shards_[hash % kShards];
-  return {&shard, &shard.epochs[(hash / kShards) % kStripesPerShard]};
+  const size_t hash = absl::Hash<std::string>{}(key);
+  // From the hash's top bits: the shard's flat_hash_map takes its control
+  // tags from the low ones, which must still differ between the shard's keys.
+  static_assert(kShards * kStripesPerShard <= 256, "shard and stripe come from 8 bits");
+  const size_t top = hash >> (8 * sizeof(size_t) - 8);
+  Shard& shard = shards_[top % kShards];
+  return {&shard, &shard.epochs[(top / kShards) % kStripesPerShard]};
 }
 
 void NearCache::Erase(Shard& shard, std::list<Entry>::iterator entry) {
