@@ -130,6 +130,20 @@ absl::Status SqliteDatabase::Execute(absl::string_view sql) {
   return absl::OkStatus();
 }
 
+absl::Status SqliteDatabase::BeginSavepoint(absl::string_view name) {
+  ASSIGN_OR_RETURN(SqliteStatement * begin, Prepare(absl::StrCat("SAVEPOINT ", name)));
+  return begin->Run();
+}
+
+absl::Status SqliteDatabase::EndSavepoint(absl::string_view name, bool keep) {
+  if (!keep) {
+    ASSIGN_OR_RETURN(SqliteStatement * undo, Prepare(absl::StrCat("ROLLBACK TO ", name)));
+    RETURN_IF_ERROR(undo->Run());
+  }
+  ASSIGN_OR_RETURN(SqliteStatement * release, Prepare(absl::StrCat("RELEASE ", name)));
+  return release->Run();
+}
+
 absl::StatusOr<SqliteStatement*> SqliteDatabase::Prepare(absl::string_view sql) {
   auto it = statements_.find(sql);
   if (it != statements_.end()) {

@@ -80,6 +80,12 @@ class SqliteDatabase final {
   // A cached statement, reset and unbound, valid until the database closes.
   absl::StatusOr<SqliteStatement*> Prepare(absl::string_view sql);
 
+  // Opens savepoint `name` inside the open transaction, and ends it keeping
+  // or undoing what was done since. On cached statements: Execute would
+  // compile the SQL again, a cost per row or per command in batches.
+  absl::Status BeginSavepoint(absl::string_view name);
+  absl::Status EndSavepoint(absl::string_view name, bool keep);
+
   // The highest migration applied.
   absl::StatusOr<int> SchemaVersion();
 

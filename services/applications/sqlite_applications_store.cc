@@ -187,11 +187,9 @@ absl::Status SqliteApplicationsStore::CommitBatch(const std::vector<QueuedWrite*
   SqliteTransaction tx(*db_);
   RETURN_IF_ERROR(tx.begun());
   for (QueuedWrite* queued : batch) {
-    RETURN_IF_ERROR(db_->Execute("SAVEPOINT queued_write"));
+    RETURN_IF_ERROR(db_->BeginSavepoint("queued_write"));
     queued->status = ApplyWrite(*queued->write);
-    RETURN_IF_ERROR(db_->Execute(queued->status.ok()
-                                     ? "RELEASE queued_write"
-                                     : "ROLLBACK TO queued_write; RELEASE queued_write"));
+    RETURN_IF_ERROR(db_->EndSavepoint("queued_write", queued->status.ok()));
   }
   return tx.Commit();
 }

@@ -324,12 +324,9 @@ class SqliteLedgerBatch final : public LedgerBatch {
     return kexport::RecordAppliedRequest(db_, request_id, applied);
   }
 
-  absl::Status BeginCommand() override { return db_.Execute("SAVEPOINT command"); }
+  absl::Status BeginCommand() override { return db_.BeginSavepoint("command"); }
 
-  absl::Status EndCommand(bool keep) override {
-    return db_.Execute(keep ? "RELEASE command"
-                            : "ROLLBACK TO command; RELEASE command");
-  }
+  absl::Status EndCommand(bool keep) override { return db_.EndSavepoint("command", keep); }
 
   absl::Status Commit() override { return transaction_.Commit(); }
 

@@ -334,7 +334,7 @@ absl::StatusOr<std::vector<absl::Status>> SqliteFirmStore::CreateFirms(
     Firm& firm = row.firm;
     firm.set_etag("1");
     // Savepoints let one row fail without undoing the others.
-    RETURN_IF_ERROR(db_->Execute("SAVEPOINT import_row"));
+    RETURN_IF_ERROR(db_->BeginSavepoint("import_row"));
     ASSIGN_OR_RETURN(
         SqliteStatement * insert,
         db_->Prepare("INSERT OR IGNORE INTO firms(brn, legal_name_ko,"
@@ -351,7 +351,7 @@ absl::StatusOr<std::vector<absl::Status>> SqliteFirmStore::CreateFirms(
     insert->BindBlob(8, FirmBody(firm));
     RETURN_IF_ERROR(insert->Run());
     if (insert->Changes() == 0) {
-      RETURN_IF_ERROR(db_->Execute("ROLLBACK TO import_row; RELEASE import_row"));
+      RETURN_IF_ERROR(db_->EndSavepoint("import_row", /*keep=*/false));
       results.push_back(AlreadyExistsError(
           "FIRM_ALREADY_EXISTS",
           absl::StrCat(FirmName(firm.brn()), " is already registered")));
@@ -361,12 +361,12 @@ absl::StatusOr<std::vector<absl::Status>> SqliteFirmStore::CreateFirms(
     RETURN_IF_ERROR(RecordChange(firm.brn(), row.change));
     absl::Status recorded = RecordAppliedRequest(row.change, firm.SerializeAsString());
     if (absl::IsAborted(recorded)) {  // a concurrent copy of this row's request won
-      RETURN_IF_ERROR(db_->Execute("ROLLBACK TO import_row; RELEASE import_row"));
+      RETURN_IF_ERROR(db_->EndSavepoint("import_row", /*keep=*/false));
       results.push_back(std::move(recorded));
       continue;
     }
     RETURN_IF_ERROR(recorded);
-    RETURN_IF_ERROR(db_->Execute("RELEASE import_row"));
+    RETURN_IF_ERROR(db_->EndSavepoint("import_row", /*keep=*/true));
     results.push_back(absl::OkStatus());
   }
   RETURN_IF_ERROR(tx.Commit());
