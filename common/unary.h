@@ -59,7 +59,12 @@ template <typename Response, typename Call>
 grpc::ServerUnaryReactor* FinishOnWorker(Workers& workers, grpc::CallbackServerContext* context,
                                          Call call, Response* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  workers.Run([reactor, call = std::move(call), response]() mutable {
+  workers.Run([context, reactor, call = std::move(call), response]() mutable {
+    // A caller that gave up while the call was queued gets nothing done.
+    if (context->IsCancelled()) {
+      reactor->Finish(grpc::Status::CANCELLED);
+      return;
+    }
     Answer<Response>(reactor, call(), response);
   });
   return reactor;
