@@ -105,6 +105,7 @@ void RedisCache::Disconnect(absl::string_view why) {
   backoff_.Failed(absl::Now());
   purge_needed_ = true;
   tracked_session_ = 0;
+  refused_session_ = 0;
   if (near_ != nullptr) {
     near_->Disable();
   }
@@ -143,8 +144,9 @@ bool RedisCache::EnsureTracking() {
     session = subscriber_session_;
     id = subscriber_id_;
   }
-  if (session == 0) {
-    // No subscription yet: Redis serves, the near cache stays off.
+  if (session == 0 || session == refused_session_) {
+    // No subscription yet, or no tracking for it: Redis serves, the near
+    // cache stays off.
     return true;
   }
   if (session != tracked_session_) {
@@ -169,7 +171,12 @@ bool RedisCache::EnsureTracking() {
       return false;
     }
     if (reply->type == REDIS_REPLY_ERROR) {
-      // The subscription just went away; the next call tries its successor.
+      // Refused: tracking is not allowed here, or the subscription just went
+      // away (its successor comes with a new session and is tried afresh).
+      refused_session_ = session;
+      JsonLog("warn", "near_cache_off")
+          .Add("reason", absl::string_view(reply->str, reply->len))
+          .Emit();
       return true;
     }
     tracked_session_ = session;

@@ -111,6 +111,10 @@ class RedisCache final : public Cache {
   // The subscription session the data connection's tracking redirects to,
   // 0 for none. Guarded by mutex_.
   uint64_t tracked_session_ = 0;
+  // The session for which Redis refused tracking (an old Redis, an ACL), so
+  // that it is asked once per session and connection, not on every call.
+  // Guarded by mutex_.
+  uint64_t refused_session_ = 0;
 
   // Null when near_cache_bytes is 0.
   std::unique_ptr<NearCache> near_;

@@ -82,6 +82,20 @@ class RedisFixture : public ::testing::Test {
     return calls;
   }
 
+  // How many CLIENT TRACKING commands Redis has refused.
+  int64_t RefusedTrackingCalls() {
+    std::string stats = Raw({"INFO", "commandstats"}).value_or("");
+    size_t line = stats.find("cmdstat_client|tracking:");
+    if (line == std::string::npos) {
+      return 0;
+    }
+    const std::string kField = "rejected_calls=";
+    size_t start = stats.find(kField, line) + kField.size();
+    int64_t calls = 0;
+    EXPECT_TRUE(absl::SimpleAtoi(stats.substr(start, stats.find(',', start) - start), &calls));
+    return calls;
+  }
+
   // Until the cache serves from memory: its subscription is up and a call
   // has turned tracking on.
   void WarmUp(RedisCache& cache) {
@@ -213,6 +227,25 @@ TEST_F(RedisNearCacheTest, HitsAreServedFromMemory) {
   // above arrives during it: then the second does.
   EXPECT_GE(GetCalls() - before, 1);
   EXPECT_LE(GetCalls() - before, 2);
+}
+
+TEST_F(RedisNearCacheTest, RefusedTrackingIsAskedOnceAndRedisStillServes) {
+  // As a managed Redis may: every command but client-side caching.
+  ASSERT_EQ(Raw({"ACL", "SETUSER", "default", "-client|tracking"}), "OK");
+  RedisCache cache(Options(kNearBytes));
+  // Until the subscription is up and a call has been refused tracking.
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        cache.Get("warm-up");
+        return RefusedTrackingCalls() >= 1;
+      },
+      absl::Seconds(5)));
+  ASSERT_TRUE(redis_.Set("test:k", "v"));
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_EQ(cache.Get("k"), "v");
+  }
+  EXPECT_FALSE(cache.near_enabled());
+  EXPECT_EQ(RefusedTrackingCalls(), 1);
 }
 
 TEST_F(RedisNearCacheTest, OwnWritesAreSeenAtOnce) {
