@@ -6,6 +6,7 @@
 #pragma once
 
 #include "common/actor.h"
+#include "common/unary.h"
 #include "common/workers.h"
 #include "kexport/applications/v1/applications.grpc.pb.h"
 #include "services/applications/application_desk.h"
@@ -128,6 +129,30 @@ class ApplicationsHandler final : public v1::Applications::CallbackService {
                                          v1::ListFirmBansResponse* response) override;
 
  private:
+  // Runs `(office->*method)(*request)` on the workers and answers with it.
+  template <typename Office, typename Request, typename Response>
+  grpc::ServerUnaryReactor* OnWorker(grpc::CallbackServerContext* context, Office* office,
+                                     absl::StatusOr<Response> (Office::*method)(const Request&),
+                                     const Request* request, Response* response) {
+    return FinishOnWorker(
+        *workers_, context, [office, method, request] { return (office->*method)(*request); },
+        response);
+  }
+
+  // The same for a change, which also takes the resolved caller.
+  template <typename Office, typename Request, typename Response>
+  grpc::ServerUnaryReactor* OnWorker(grpc::CallbackServerContext* context, Office* office,
+                                     absl::StatusOr<Response> (Office::*method)(const Request&,
+                                                                                const std::string&),
+                                     const Request* request, Response* response) {
+    return FinishAsActorOnWorker(
+        *workers_, context, *actors_,
+        [office, method, request](const std::string& actor) {
+          return (office->*method)(*request, actor);
+        },
+        response);
+  }
+
   ProgramOffice* programs_;
   ApplicationDesk* desk_;
   SelectionDesk* selections_;

@@ -21,7 +21,8 @@ ABSL_FLAG(std::string, registry_addr, "127.0.0.1:50051",
           "The firm registry's gRPC address, host:port");
 ABSL_FLAG(std::string, designation_addr, "127.0.0.1:50052",
           "The designation service's gRPC address, host:port");
-ABSL_FLAG(std::string, ledger_addr, "127.0.0.1:50054", "The ledger's gRPC address, host:port");
+ABSL_FLAG(std::string, ledger_addr, "127.0.0.1:50054",
+          "The ledger's gRPC address, host:port");
 ABSL_FLAG(absl::Duration, downstream_timeout, absl::Seconds(2),
           "Deadline of each call to the registry, designation service and ledger");
 ABSL_FLAG(absl::Duration, outbox_interval, absl::Seconds(1),
@@ -56,8 +57,8 @@ int main(int argc, char** argv) {
   const absl::Duration timeout = absl::GetFlag(FLAGS_downstream_timeout);
   kexport::clients::RegistryFirmDirectory registry(absl::GetFlag(FLAGS_registry_addr), timeout,
                                                    "applications");
-  kexport::clients::GrpcDesignationDirectory designations(absl::GetFlag(FLAGS_designation_addr),
-                                                          timeout, "applications");
+  kexport::clients::GrpcDesignationDirectory designations(
+      absl::GetFlag(FLAGS_designation_addr), timeout, "applications");
   kexport::clients::GrpcLedgerAccounts ledger(absl::GetFlag(FLAGS_ledger_addr), timeout,
                                               "applications");
   const kexport::Clock clock = kexport::SystemClock();
@@ -76,8 +77,8 @@ int main(int argc, char** argv) {
 
   const std::string programs_file = absl::GetFlag(FLAGS_seed_programs_file);
   if (!programs_file.empty()) {
-    absl::Status seeded =
-        applications::SeedPrograms(programs, programs_file, absl::GetFlag(FLAGS_seed_rounds_file));
+    absl::Status seeded = applications::SeedPrograms(programs, programs_file,
+                                                     absl::GetFlag(FLAGS_seed_rounds_file));
     if (!seeded.ok()) {
       return StartupFailed("seed programmes", seeded);
     }

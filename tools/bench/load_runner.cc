@@ -15,8 +15,8 @@ namespace {
 
 class Load {
  public:
-  Load(const std::vector<std::shared_ptr<grpc::Channel>>& channels, const LoadOptions& options,
-       const std::function<UnaryCall(uint64_t)>& next)
+  Load(const std::vector<std::shared_ptr<grpc::Channel>>& channels,
+       const LoadOptions& options, const std::function<UnaryCall(uint64_t)>& next)
       : options_(options), next_(next) {
     for (const auto& channel : channels) {
       stubs_.push_back(std::make_unique<grpc::GenericStub>(channel));
@@ -149,7 +149,8 @@ uint32_t LoadResult::Quantile(double q) const {
 }
 
 LoadResult RunLoad(const std::vector<std::shared_ptr<grpc::Channel>>& channels,
-                   const LoadOptions& options, const std::function<UnaryCall(uint64_t)>& next) {
+                   const LoadOptions& options,
+                   const std::function<UnaryCall(uint64_t)>& next) {
   return Load(channels, options, next).Run();
 }
 

@@ -50,7 +50,8 @@ std::vector<std::shared_ptr<grpc::Channel>> Channels(const std::string& target, 
     // Its own connection, not one shared through the global subchannel pool.
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt("kexport.bench.channel", c);
-    channels.push_back(grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
+    channels.push_back(
+        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
   }
   return channels;
 }
@@ -106,7 +107,8 @@ int Main() {
   params.calls = absl::GetFlag(FLAGS_calls);
   std::unique_ptr<Scenario> scenario = MakeScenario(name, params);
   if (scenario == nullptr) {
-    std::fprintf(stderr, "unknown scenario %s (submit_application needs --calls)\n", name.c_str());
+    std::fprintf(stderr, "unknown scenario %s (submit_application needs --calls)\n",
+                 name.c_str());
     return 2;
   }
   if (!absl::GetFlag(FLAGS_write_body).empty()) {
@@ -122,7 +124,8 @@ int Main() {
   options.concurrency = std::max(1, absl::GetFlag(FLAGS_concurrency));
   options.rate = absl::GetFlag(FLAGS_rate);
   options.metadata = {{"x-kexport-actor", "bench"}};
-  LoadResult result = RunLoad(channels, options, [&](uint64_t i) { return scenario->Call(i); });
+  LoadResult result =
+      RunLoad(channels, options, [&](uint64_t i) { return scenario->Call(i); });
   PrintJson(name, result);
   return result.errors == 0 ? 0 : 1;
 }

@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from kexport_services import KexportServices, free_port  # noqa: E402
 from kexportctl_lib import client as ctl  # noqa: E402
+from kexportctl_lib import enums  # noqa: E402
 from kexportctl_lib import errors  # noqa: E402
 
 SERVICES = ("registry", "designation", "ledger", "applications")
@@ -312,7 +313,7 @@ class Suite:
         finally:
             stop.set()
             extender.join()
-        while self.round_state(round_name) != "ROUND_STATE_CLOSED":
+        while self.round_state(round_name) != "CLOSED":
             time.sleep(0.2)
         commitment = self.client.call("applications", "PreviewSelectionCommitment",
                                       {"round": round_name})
@@ -339,12 +340,12 @@ class Suite:
             {"id": BENCH_ACCOUNT, "kind": "ACCOUNT_KIND_PROGRAM_BUDGET", "fiscal_year": 2026,
              "program": "programs/bench",
              "balance_limit": "BALANCE_LIMIT_DEBITS_MUST_NOT_EXCEED_CREDITS"}]})
-        self.expect_outcomes(opened, "ACCOUNT_RESULT_CREATED")
+        self.expect_outcomes(opened, "CREATED")
         funded = self.client.call("ledger", "CreateTransfers", {"request_id": "bench-funding", "transfers": [
             {"id": "bench-appropriation", "debit_account": "accounts/bench-appropriation",
              "credit_account": f"accounts/{BENCH_ACCOUNT}", "amount": "100000000000",
              "code": "TRANSFER_CODE_APPROPRIATION", "mode": "TRANSFER_MODE_SINGLE_PHASE"}]})
-        self.expect_outcomes(funded, "TRANSFER_RESULT_CREATED")
+        self.expect_outcomes(funded, "CREATED")
         self.client.call("applications", "CreateProgram", {
             "program_id": "bench", "request_id": "bench-program", "program": {
                 "title_ko": "벤치마크", "title_en": "Benchmark programme",
@@ -373,15 +374,13 @@ class Suite:
     def expect_outcomes(response, wanted):
         """The ledger answers a batch with an outcome per item, not an error."""
         for outcome in response.results:
-            name = outcome.DESCRIPTOR.fields_by_name["result"].enum_type.values_by_number[
-                outcome.result].name
-            if name != wanted:
-                raise RuntimeError(f"ledger set-up item {outcome.index}: {name}")
+            result = enums.label(outcome, "result")
+            if result != wanted:
+                raise RuntimeError(f"ledger set-up item {outcome.index}: {result}")
 
     def round_state(self, round_name):
         round_ = self.client.call("applications", "GetRound", {"name": round_name})
-        return round_.DESCRIPTOR.fields_by_name["state"].enum_type.values_by_number[
-            round_.state].name
+        return enums.label(round_, "state")
 
     def keep_window_open(self, round_name, stop):
         """Extends the round's window 10 s at a time while submissions run, so
