@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/actor.h"
+#include "common/workers.h"
 #include "kexport/registry/v1/registry.grpc.pb.h"
 #include "services/registry/registrar.h"
 
@@ -10,11 +11,6 @@ namespace kexport::registry {
 
 class RegistryHandler final : public v1::FirmRegistry::CallbackService {
  public:
-  // A store transaction during ImportFirms takes at most this many rows or
-  // bytes of rows, whichever comes first.
-  static constexpr size_t kImportBatchRows = 500;
-  static constexpr size_t kImportBatchBytes = 4 * 1024 * 1024;
-
   RegistryHandler(Registrar* registrar, const ActorResolver* actors)
       : registrar_(registrar), actors_(actors) {}
 
@@ -58,6 +54,8 @@ class RegistryHandler final : public v1::FirmRegistry::CallbackService {
  private:
   Registrar* registrar_;
   const ActorResolver* actors_;
+  // Commit import batches while their streams read on.
+  Workers import_committers_{2};
 };
 
 }  // namespace kexport::registry

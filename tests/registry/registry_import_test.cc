@@ -112,5 +112,36 @@ TEST_F(RegistryImportTest, ResendingTheStreamCreatesNothingTwice) {
   EXPECT_EQ(ChangeCount(SampleBrn(0)), 1);
 }
 
+// Batches commit while the next ones are read: a caller that gives up
+// mid-stream leaves whole rows behind, and resending completes the import
+// without a duplicate.
+TEST_F(RegistryImportTest, ResendingAfterTheCallerGaveUpCompletesTheImport) {
+  constexpr int kRows = 900;  // a full batch and part of a second
+  auto stream = [&](bool give_up) {
+    grpc::ClientContext context;
+    v1::ImportFirmsResponse report;
+    auto writer = stub_->ImportFirms(&context, &report);
+    for (int row = 0; row < kRows; ++row) {
+      v1::ImportFirmsRequest request;
+      *request.mutable_firm() = SampleFirm(SampleBrn(row));
+      request.set_request_id("given-up-" + std::to_string(row));
+      EXPECT_TRUE(writer->Write(request));
+    }
+    if (give_up) context.TryCancel();
+    writer->WritesDone();
+    grpc::Status status = writer->Finish();
+    EXPECT_EQ(status.ok(), !give_up) << status.error_message();
+    return report;
+  };
+  stream(true);
+  EXPECT_LE(ListAll().firms_size(), kRows);
+  v1::ImportFirmsResponse resent = stream(false);
+  EXPECT_EQ(resent.received_count(), kRows);
+  EXPECT_EQ(resent.imported_count(), kRows);
+  EXPECT_EQ(resent.rejected_rows_size(), 0);
+  EXPECT_EQ(ListAll().firms_size(), kRows);
+  EXPECT_EQ(ChangeCount(SampleBrn(kRows - 1)), 1);
+}
+
 }  // namespace
 }  // namespace kexport::registry

@@ -1,0 +1,70 @@
+// The server side of ImportFirms: streams rows into the registrar in
+// batches, bounded in rows and bytes so a stream of huge rows cannot exhaust
+// memory; the response reports every row. A batch commits on a worker while
+// the next one is read, so reading and the fsync overlap: at most two batches
+// are in memory, and they commit in the order they were read.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/workers.h"
+#include "kexport/registry/v1/registry.grpc.pb.h"
+#include "services/registry/registrar.h"
+
+namespace kexport::registry {
+
+class ImportReactor final : public grpc::ServerReadReactor<v1::ImportFirmsRequest> {
+ public:
+  // A store transaction takes at most this many rows or bytes of rows,
+  // whichever comes first.
+  static constexpr size_t kBatchRows = 500;
+  static constexpr size_t kBatchBytes = 4 * 1024 * 1024;
+
+  ImportReactor(Registrar* registrar, Workers* committers, std::string actor,
+                v1::ImportFirmsResponse* report);
+
+  void OnReadDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override { delete this; }
+
+ private:
+  using Batch = std::vector<v1::ImportFirmsRequest>;
+
+  // Hands `batch` to a worker, or leaves it waiting while the previous one
+  // commits. `last`: the stream has ended.
+  void Hand(Batch batch, bool last);
+  // Commits the waiting batch on a worker; reads on meanwhile unless it is
+  // the last. Called with no commit in flight.
+  void CommitWaiting(std::unique_lock<std::mutex> lock);
+  void Committed(const absl::Status& status, bool last);
+
+  Registrar* registrar_;
+  Workers* committers_;
+  std::string actor_;
+  v1::ImportFirmsResponse* report_;  // written by one commit at a time
+
+  v1::ImportFirmsRequest row_;  // the read in flight
+  Batch filling_;               // touched only by reads
+  size_t filling_bytes_ = 0;
+
+  std::mutex mutex_;
+  bool committing_ = false;
+  bool read_pending_ = false;
+  bool waiting_ = false;  // `waiting_batch_` holds a batch to commit next
+  bool waiting_last_ = false;
+  Batch waiting_batch_;
+  int64_t next_row_ = 0;
+  absl::Status failed_;  // the first failed commit's; no batch commits after it
+  bool cancelled_ = false;
+};
+
+// Rejects a stream before reading it (e.g. a malformed actor).
+class RejectedImport final : public grpc::ServerReadReactor<v1::ImportFirmsRequest> {
+ public:
+  explicit RejectedImport(const absl::Status& status);
+  void OnDone() override { delete this; }
+};
+
+}  // namespace kexport::registry
