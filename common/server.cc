@@ -6,9 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "common/access_log.h"
+#include "common/call_interceptor.h"
 #include "common/json_log.h"
-#include "common/malformed_request.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -64,9 +63,7 @@ absl::Status Serve(const ServeOptions& options,
     std::vector<
         std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
         interceptors;
-    // In this order: the access log sees the status the client gets.
-    interceptors.push_back(std::make_unique<MalformedRequestInterceptorFactory>());
-    interceptors.push_back(std::make_unique<AccessLogInterceptorFactory>());
+    interceptors.push_back(std::make_unique<CallInterceptorFactory>());
     builder.experimental().SetInterceptorCreators(std::move(interceptors));
   }
 

@@ -10,7 +10,8 @@ namespace kexport {
 absl::StatusOr<int64_t> WriteVersionedRow(SqliteDatabase& db, const std::string& table,
                                           const RowKey& key, const std::string& record_name,
                                           const std::string& etag, const std::string& body,
-                                          const SqlColumns& columns) {
+                                          const SqlColumns& columns,
+                                          int64_t unwritten_versions) {
   ASSIGN_OR_RETURN(int64_t version, VersionFromEtag(etag, record_name));
   std::vector<std::string> names;
   std::vector<std::string> assignments;
@@ -21,9 +22,9 @@ absl::StatusOr<int64_t> WriteVersionedRow(SqliteDatabase& db, const std::string&
     std::visit([&values](const auto& v) { values.Add(v); }, value);
   }
   values.Add(body);
-  values.Add(key.value);
   std::string sql;
   if (version == 0) {
+    values.Add(key.value);
     names.push_back("body");
     names.push_back(key.column);
     sql = absl::StrCat("INSERT INTO ", table, " (", absl::StrJoin(names, ", "),
@@ -31,9 +32,12 @@ absl::StatusOr<int64_t> WriteVersionedRow(SqliteDatabase& db, const std::string&
                        absl::StrJoin(std::vector<std::string>(names.size(), "?"), ", "), ", 1)");
   } else {
     assignments.push_back("body = ?");
-    sql = absl::StrCat("UPDATE ", table, " SET ", absl::StrJoin(assignments, ", "),
-                       ", version = version + 1 WHERE ", key.column, " = ? AND version = ?");
-    values.Add(version);
+    assignments.push_back("version = ?");
+    values.Add(version + 1);
+    values.Add(key.value);
+    sql = absl::StrCat("UPDATE ", table, " SET ", absl::StrJoin(assignments, ", "), " WHERE ",
+                       key.column, " = ? AND version = ?");
+    values.Add(version - unwritten_versions);
   }
   ASSIGN_OR_RETURN(SqliteStatement * statement, db.Prepare(sql));
   values.BindTo(*statement);

@@ -33,23 +33,27 @@ struct RowKey {
 
 // Writes `body` into `table` and returns the row's new version. An insert
 // that meets a unique constraint fails with ALREADY_EXISTS
-// (`{TABLE singular}_EXISTS`, naming `record_name`).
+// (`{TABLE singular}_EXISTS`, naming `record_name`). `unwritten_versions`:
+// versions the record moved on by without its row being rewritten (a change
+// kept apart and shown on read), so the row is at the etag's version less
+// these; it moves to the etag's version plus one.
 absl::StatusOr<int64_t> WriteVersionedRow(SqliteDatabase& db, const std::string& table,
                                           const RowKey& key, const std::string& record_name,
                                           const std::string& etag, const std::string& body,
-                                          const SqlColumns& columns);
+                                          const SqlColumns& columns,
+                                          int64_t unwritten_versions = 0);
 
 // `record` (a message with `name` and `etag`) written by WriteVersionedRow,
 // its etag set to the new version.
 template <typename Message>
 absl::Status WriteVersionedRecord(SqliteDatabase& db, const std::string& table,
                                   const RowKey& key, Message& record,
-                                  const SqlColumns& columns) {
+                                  const SqlColumns& columns, int64_t unwritten_versions = 0) {
   Message body = record;
   body.clear_etag();
   ASSIGN_OR_RETURN(int64_t version,
                    WriteVersionedRow(db, table, key, record.name(), record.etag(),
-                                     body.SerializeAsString(), columns));
+                                     body.SerializeAsString(), columns, unwritten_versions));
   record.set_etag(absl::StrCat(version));
   return absl::OkStatus();
 }

@@ -46,6 +46,12 @@ void Transition(v1::Application& application, v1::ApplicationState to, const Cha
   *application.mutable_update_time() = ToTimestamp(change.time);
 }
 
+void Decide(v1::Application& application, v1::ApplicationState to, absl::string_view reason,
+            const std::string& award, const Change& change) {
+  Transition(application, to, change, reason);
+  if (!award.empty()) application.set_award(award);
+}
+
 absl::Status WrongState(absl::string_view reason, absl::string_view name,
                         absl::string_view state_name) {
   return WithErrorMetadata(

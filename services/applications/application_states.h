@@ -37,6 +37,11 @@ bool HoldsPlace(v1::ApplicationState state);
 void Transition(v1::Application& application, v1::ApplicationState to, const Change& change,
                 absl::string_view reason);
 
+// What a round's selection made of `application`: `to` for `reason`, and
+// its award when selected ("" otherwise).
+void Decide(v1::Application& application, v1::ApplicationState to, absl::string_view reason,
+            const std::string& award, const Change& change);
+
 // FAILED_PRECONDITION `reason` saying `name` is in `state_name`.
 absl::Status WrongState(absl::string_view reason, absl::string_view name,
                         absl::string_view state_name);

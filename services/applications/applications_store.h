@@ -15,9 +15,37 @@
 #include "absl/time/civil_time.h"
 #include "common/idempotency.h"
 #include "common/page_token.h"
+#include "services/applications/application_states.h"
 #include "kexport/applications/v1/applications.pb.h"
 
 namespace kexport::applications {
+
+// What a selection decided for one application it drew.
+struct SelectionOutcome {
+  std::string application;
+  // The version of the application the outcome applies to: ABORTED if the
+  // application changed since.
+  int64_t base_version = 0;
+  v1::ApplicationState state = v1::APPLICATION_STATE_UNSPECIFIED;
+  std::string reason;
+  std::string award;  // "" unless selected
+};
+
+// A round's selection outcomes, decided by one RunSelection call.
+struct DrawnOutcomes {
+  std::string round;
+  Change change;
+  std::vector<SelectionOutcome> outcomes;
+};
+
+// An application a selection may draw, as its draw reads it.
+struct SelectionCandidate {
+  std::string name;
+  int64_t version = 0;
+  int32_t reviews = 0;
+  // Whatever the policy: weight = priority value, scores included.
+  v1::SelectionInput input;
+};
 
 struct ApplicationsWrite {
   std::vector<v1::Program> programs;
@@ -26,6 +54,7 @@ struct ApplicationsWrite {
   std::vector<v1::Award> awards;
   std::vector<v1::FirmBan> bans;
   std::vector<v1::Selection> selections;
+  DrawnOutcomes drawn;
   // Rounds the change was decided on, at the version read: ABORTED if one
   // changed meanwhile. Not written.
   std::vector<v1::Round> unchanged_rounds;
@@ -80,6 +109,9 @@ class ApplicationsStore {
       const ApplicationQuery& query) = 0;
   // Every application of a round, by submission (drafts last).
   virtual absl::StatusOr<std::vector<v1::Application>> RoundApplications(
+      const std::string& round) = 0;
+  // A round's applications UNDER_REVIEW, by submission.
+  virtual absl::StatusOr<std::vector<SelectionCandidate>> SelectionCandidates(
       const std::string& round) = 0;
   virtual absl::StatusOr<std::optional<v1::Selection>> GetSelection(
       const std::string& round) = 0;

@@ -16,6 +16,7 @@
 #include "services/applications/applications_validation.h"
 #include "services/applications/round_places.h"
 #include "services/applications/selection_draw.h"
+#include "services/applications/selection_inputs.h"
 
 namespace kexport::applications {
 namespace {
@@ -29,22 +30,6 @@ v1::ApplicationState StateOf(v1::SelectionOutcome outcome) {
     default:
       return v1::APPLICATION_STATE_REJECTED;
   }
-}
-
-v1::SelectionInput InputOf(const v1::Application& application,
-                           const v1::SelectionPolicy& policy) {
-  v1::SelectionInput input;
-  input.set_application(application.name());
-  input.set_brn(std::string(absl::StripPrefix(application.firm(), "firms/")));
-  input.set_weight(policy.has_weighted_lottery() ? application.eligibility().priority_value()
-                                                 : 1);
-  if (policy.has_scored_ranking()) {
-    input.set_total_score_bp(application.total_score_bp());
-    *input.mutable_criterion_scores() = application.criterion_scores();
-  }
-  input.set_requested_amount_won(application.requested_amount_won());
-  *input.mutable_submit_time() = application.submit_time();
-  return input;
 }
 
 // What awards still waiting for their reservation will take from `round`'s
@@ -91,23 +76,21 @@ absl::StatusOr<SelectionDesk::Prepared> SelectionDesk::Prepare(const std::string
     return WrongState("ROUND_NOT_CLOSED", round, round.state());
   }
   const v1::SelectionPolicy& policy = round.selection_policy();
-  ASSIGN_OR_RETURN(std::vector<v1::Application> all, store_->RoundApplications(round.name()));
+  ASSIGN_OR_RETURN(std::vector<SelectionCandidate> candidates,
+                   store_->SelectionCandidates(round.name()));
   // One input per firm: its earliest submission (the store keeps one
   // application per firm and round; this holds even if that changed).
-  std::map<std::string, v1::Application*> by_brn;
-  for (v1::Application& application : all) {
-    if (application.state() != v1::APPLICATION_STATE_UNDER_REVIEW) continue;
-    by_brn.emplace(application.firm(), &application);
+  std::map<std::string, SelectionCandidate*> by_brn;
+  for (SelectionCandidate& candidate : candidates) {
+    by_brn.emplace(candidate.input.brn(), &candidate);
   }
   const int min_reviews = std::max(1, policy.scored_ranking().min_reviews());
   int missing_reviews = 0;
   v1::SelectionCommitment& commitment = prepared.commitment;
-  for (const auto& [firm, application] : by_brn) {
-    if (policy.has_scored_ranking() && application->reviews_size() < min_reviews) {
-      ++missing_reviews;
-    }
-    *commitment.add_inputs() = InputOf(*application, policy);
-    prepared.applications.push_back(std::move(*application));
+  for (const auto& [brn, candidate] : by_brn) {
+    if (policy.has_scored_ranking() && candidate->reviews < min_reviews) ++missing_reviews;
+    *commitment.add_inputs() = ForPolicy(std::move(candidate->input), policy);
+    prepared.versions[candidate->name] = candidate->version;
   }
   if (missing_reviews > 0) {
     return FailedPreconditionError(
@@ -173,21 +156,26 @@ absl::StatusOr<v1::Selection> SelectionDesk::Run(const v1::RunSelectionRequest& 
         selection.set_run_by(actor);
         *selection.mutable_draw_time() = ToTimestamp(now);
 
-        std::map<std::string, v1::Application*> applications;
-        for (v1::Application& application : prepared.applications) {
-          applications[application.name()] = &application;
-        }
-        const Change change{actor, "RunSelection", request.request_id(), now};
+        // Outcomes are kept apart from the applications (the store shows
+        // each application with its outcome); only the selected are read,
+        // for their awards.
         ApplicationsWrite write;
+        write.drawn = {prepared.round.name(),
+                       {actor, "RunSelection", request.request_id(), now},
+                       {}};
         for (const v1::SelectionEntry& entry : selection.entries()) {
-          v1::Application& application = *applications.at(entry.application());
-          Transition(application, StateOf(entry.outcome()), change, entry.outcome_reason());
+          SelectionOutcome& outcome = write.drawn.outcomes.emplace_back();
+          outcome.application = entry.application();
+          outcome.base_version = prepared.versions.at(entry.application());
+          outcome.state = StateOf(entry.outcome());
+          outcome.reason = entry.outcome_reason();
           if (entry.outcome() == v1::SELECTION_OUTCOME_SELECTED) {
+            ASSIGN_OR_RETURN(v1::Application application,
+                             FindApplication(*store_, entry.application(), ""));
             v1::Award award = NewAward(application, now);
-            application.set_award(award.name());
+            outcome.award = award.name();
             write.awards.push_back(std::move(award));
           }
-          write.applications.push_back(std::move(application));
         }
         v1::Round round = prepared.round;
         round.set_state(v1::ROUND_STATE_SELECTED);

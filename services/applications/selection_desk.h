@@ -4,6 +4,7 @@
 // reserve, recorded together; then verified by anyone from the record.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -29,10 +30,11 @@ class SelectionDesk final {
 
  private:
   // The commitment a CLOSED round's selection would make now, without the
-  // seed value; its round and applications as read.
+  // seed value; its round as read, and the version of each input's
+  // application.
   struct Prepared {
     v1::Round round;
-    std::vector<v1::Application> applications;
+    std::map<std::string, int64_t> versions;
     v1::SelectionCommitment commitment;
   };
   absl::StatusOr<Prepared> Prepare(const std::string& round_name, absl::Time now);

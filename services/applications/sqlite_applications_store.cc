@@ -12,6 +12,7 @@
 #include "common/sqlite_page.h"
 #include "common/sqlite_versioned.h"
 #include "services/applications/award_ledger.h"
+#include "services/applications/sqlite_application_rows.h"
 
 namespace kexport::applications {
 namespace {
@@ -88,7 +89,34 @@ CREATE TABLE applied_requests (
   response BLOB NOT NULL
 ) WITHOUT ROWID;
 )sql"},
-
+      {2, R"sql(
+-- What a selection reads of an application, so a draw parses no record
+-- (rows from before are filled on open).
+ALTER TABLE applications ADD COLUMN selection_input BLOB;
+ALTER TABLE applications ADD COLUMN reviews INTEGER NOT NULL DEFAULT 0;
+-- A draw reads its candidates from this index alone, never the table's
+-- pages with their large records; the drawn ones' versions are checked on
+-- the second.
+CREATE INDEX applications_selection_inputs
+  ON applications(round, state, submit_us, name, version, reviews, selection_input);
+CREATE INDEX applications_versions ON applications(name, version);
+-- A selection's outcomes, kept apart from the applications they decide:
+-- each applies while its application is still at base_version.
+CREATE TABLE selection_runs (
+  round TEXT PRIMARY KEY,
+  actor TEXT NOT NULL,
+  method TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  time_ns INTEGER NOT NULL
+);
+CREATE TABLE selection_outcomes (
+  application TEXT PRIMARY KEY,
+  base_version INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  award TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
   };
   return *migrations;
 }
@@ -150,6 +178,7 @@ absl::StatusOr<std::optional<Message>> One(SqliteDatabase& db, const std::string
 absl::StatusOr<std::unique_ptr<SqliteApplicationsStore>> SqliteApplicationsStore::Open(
     const std::string& path) {
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> db, SqliteDatabase::Open(path, Migrations()));
+  RETURN_IF_ERROR(FillSelectionInputs(*db));
   return std::unique_ptr<SqliteApplicationsStore>(new SqliteApplicationsStore(std::move(db)));
 }
 
@@ -208,21 +237,9 @@ absl::Status SqliteApplicationsStore::ApplyWrite(ApplicationsWrite& write) {
                                           {"fiscal_year", int64_t{round.fiscal_year()}}}));
   }
   for (v1::Application& application : write.applications) {
-    absl::Status put = WriteVersionedRecord(
-        *db_, "applications", {"name", application.name()}, application,
-        {{"round", application.round()},
-         {"firm", application.firm()},
-         {"state", int64_t{application.state()}},
-         {"create_us", TimestampMicros(application.create_time())},
-         {"submit_us",
-          application.has_submit_time() ? TimestampMicros(application.submit_time()) : INT64_MAX}});
-    if (absl::IsAlreadyExists(put)) {
-      return AlreadyExistsError(
-          "APPLICATION_EXISTS",
-          absl::StrCat(application.firm(), " has applied to ", application.round()));
-    }
-    RETURN_IF_ERROR(put);
+    RETURN_IF_ERROR(WriteApplication(*db_, application));
   }
+  RETURN_IF_ERROR(WriteDrawnOutcomes(*db_, write.drawn));
   for (v1::Award& award : write.awards) {
     RETURN_IF_ERROR(WriteVersionedRecord(*db_, "awards", {"name", award.name()}, award,
                                          {{"round", award.round()},
@@ -294,36 +311,46 @@ absl::StatusOr<std::vector<v1::Round>> SqliteApplicationsStore::ProgramRounds(
 absl::StatusOr<std::optional<v1::Application>> SqliteApplicationsStore::GetApplication(
     const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return One<v1::Application>(*db_, "applications", name);
+  SqlValues values;
+  values.Add(name);
+  ASSIGN_OR_RETURN(std::vector<v1::Application> found,
+                   ReadApplicationsNow(*db_,
+                                       absl::StrCat("SELECT ", kApplicationNow, " FROM ",
+                                                    kApplicationsNowFrom, " WHERE a.name = ?"),
+                                       values));
+  if (found.empty()) return std::nullopt;
+  return found.front();
 }
 
 absl::StatusOr<Page<v1::Application>> SqliteApplicationsStore::ListApplications(
     const ApplicationQuery& query) {
-  std::string sql = "SELECT body, version, name, create_us FROM applications WHERE 1 = 1";
+  std::string sql = absl::StrCat("SELECT ", kApplicationNow, ", a.name, a.create_us FROM ",
+                                 kApplicationsNowFrom, " WHERE 1 = 1");
   SqlValues values;
   if (!query.round.empty()) {
-    sql += " AND round = ?";
+    sql += " AND a.round = ?";
     values.Add(query.round);
   }
   if (!query.firm.empty()) {
-    sql += " AND firm = ?";
+    sql += " AND a.firm = ?";
     values.Add(query.firm);
   }
   if (!query.states.empty()) {
-    sql += " AND state IN (SELECT value FROM json_each(?))";
+    absl::StrAppend(&sql, " AND ", kStateNow, " IN (SELECT value FROM json_each(?))");
     values.AddNumberList(query.states);
   }
   const char* after = query.descending ? "<" : ">";
   if (query.page.after.size() == 2) {
     ASSIGN_OR_RETURN(int64_t micros, CursorNumber(query.page, 0));
-    absl::StrAppend(&sql, " AND (create_us ", after, " ? OR (create_us = ? AND name ", after,
-                    " ?))");
+    absl::StrAppend(&sql, " AND (a.create_us ", after, " ? OR (a.create_us = ? AND a.name ",
+                    after, " ?))");
     values.Add(micros);
     values.Add(micros);
     values.Add(query.page.after[1]);
   }
   const char* direction = query.descending ? "DESC" : "ASC";
-  absl::StrAppend(&sql, " ORDER BY create_us ", direction, ", name ", direction, " LIMIT ?");
+  absl::StrAppend(&sql, " ORDER BY a.create_us ", direction, ", a.name ", direction,
+                  " LIMIT ?");
   values.Add(int64_t{query.page.size} + 1);
   std::lock_guard<std::mutex> lock(mutex_);
   ASSIGN_OR_RETURN(SqliteStatement * statement, db_->Prepare(sql));
@@ -332,10 +359,10 @@ absl::StatusOr<Page<v1::Application>> SqliteApplicationsStore::ListApplications(
   return ReadPage<v1::Application>(
       *statement, query.page.size,
       [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::Application>> {
-        ASSIGN_OR_RETURN(v1::Application application,
-                         ParseVersioned<v1::Application>(row.ColumnText(0), row.ColumnInt(1)));
+        ASSIGN_OR_RETURN(v1::Application application, ReadApplicationNow(row));
         return PagedRow<v1::Application>{std::move(application),
-                                         {absl::StrCat(row.ColumnInt(3)), row.ColumnText(2)}};
+                                         {absl::StrCat(row.ColumnInt(kApplicationNowColumns + 1)),
+                                          row.ColumnText(kApplicationNowColumns)}};
       });
 }
 
@@ -344,9 +371,16 @@ absl::StatusOr<std::vector<v1::Application>> SqliteApplicationsStore::RoundAppli
   std::lock_guard<std::mutex> lock(mutex_);
   SqlValues values;
   values.Add(round);
-  return ReadVersionedRecords<v1::Application>(
-      *db_, "SELECT body, version FROM applications WHERE round = ? ORDER BY submit_us, name",
-      values);
+  return ReadApplicationsNow(*db_,
+                             absl::StrCat("SELECT ", kApplicationNow, " FROM ", kApplicationsNowFrom,
+                                          " WHERE a.round = ? ORDER BY a.submit_us, a.name"),
+                             values);
+}
+
+absl::StatusOr<std::vector<SelectionCandidate>> SqliteApplicationsStore::SelectionCandidates(
+    const std::string& round) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return ReadSelectionCandidates(*db_, round);
 }
 
 absl::StatusOr<std::optional<v1::Selection>> SqliteApplicationsStore::GetSelection(

@@ -42,6 +42,8 @@ class SqliteApplicationsStore final : public ApplicationsStore {
       const ApplicationQuery& query) override;
   absl::StatusOr<std::vector<v1::Application>> RoundApplications(
       const std::string& round) override;
+  absl::StatusOr<std::vector<SelectionCandidate>> SelectionCandidates(
+      const std::string& round) override;
   absl::StatusOr<std::optional<v1::Selection>> GetSelection(const std::string& round) override;
   absl::StatusOr<std::optional<v1::Award>> GetAward(const std::string& name) override;
   absl::StatusOr<Page<v1::Award>> ListAwards(const AwardQuery& query) override;

@@ -1,11 +1,13 @@
 // The applications store on a real SQLite file: optimistic versions, one
-// application per firm and round, atomic commits, keyset pages, and records
-// that survive a reopen.
+// application per firm and round, atomic commits, keyset pages, records
+// that survive a reopen, and selection outcomes kept apart yet read as
+// applied.
 #include "services/applications/sqlite_applications_store.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
 #include "gtest/gtest.h"
+#include "sqlite3.h"
 #include "tests/support/child_process.h"
 
 namespace kexport::applications {
@@ -181,6 +183,129 @@ TEST_F(SqliteApplicationsStoreTest, AChangeDecidedOnARoundFailsOnceTheRoundChang
   late.unchanged_rounds = {**store_->GetRound(kRound)};
   EXPECT_TRUE(store_->Commit(late).ok());
   EXPECT_EQ((**store_->GetRound(kRound)).etag(), "2");  // read, not written
+}
+
+v1::Application UnderReview(int n, const std::string& firm, int64_t priority) {
+  v1::Application application = Draft(n, firm);
+  application.set_state(v1::APPLICATION_STATE_UNDER_REVIEW);
+  application.mutable_eligibility()->set_priority_value(priority);
+  application.set_requested_amount_won(1'000'000 * n);
+  *application.mutable_submit_time() = ToTimestamp(absl::FromUnixSeconds(1'780'001'000 + n));
+  return application;
+}
+
+TEST_F(SqliteApplicationsStoreTest, DrawnOutcomesReadAsAppliedOneVersionOn) {
+  ASSERT_TRUE(Commit({UnderReview(1, "firms/1018100340", 3), UnderReview(2, "firms/2208162517", 1),
+                      UnderReview(3, "firms/1248100998", 2)})
+                  .ok());
+  auto candidates = store_->SelectionCandidates(kRound);
+  ASSERT_TRUE(candidates.ok()) << candidates.status();
+  ASSERT_EQ(candidates->size(), 3u);
+  EXPECT_EQ((*candidates)[0].name, "applications/app1");
+  EXPECT_EQ((*candidates)[0].version, 1);
+  EXPECT_EQ((*candidates)[0].input.weight(), 3);
+  EXPECT_EQ((*candidates)[0].input.brn(), "1018100340");
+  EXPECT_EQ((*candidates)[2].input.requested_amount_won(), 3'000'000);
+
+  // Drawn at a time with nanoseconds: the history keeps it as any
+  // transition's (ToTimestamp's precision).
+  const absl::Time drawn_at = absl::FromUnixNanos(1'780'002'000'123'456'789);
+  ApplicationsWrite draw;
+  draw.drawn = {kRound,
+                {"selector", "RunSelection", "req-draw", drawn_at},
+                {{"applications/app1", 1, v1::APPLICATION_STATE_SELECTED, "rank 1", "awards/app1"},
+                 {"applications/app2", 1, v1::APPLICATION_STATE_WAITLISTED, "rank 2", ""}}};
+  ASSERT_TRUE(store_->Commit(draw).ok());
+
+  v1::Application selected = **store_->GetApplication("applications/app1");
+  EXPECT_EQ(selected.state(), v1::APPLICATION_STATE_SELECTED);
+  EXPECT_EQ(selected.award(), "awards/app1");
+  EXPECT_EQ(selected.etag(), "2");
+  ASSERT_EQ(selected.history_size(), 1);
+  const v1::StateTransition& decided = selected.history(0);
+  EXPECT_EQ(decided.from_state(), v1::APPLICATION_STATE_UNDER_REVIEW);
+  EXPECT_EQ(decided.to_state(), v1::APPLICATION_STATE_SELECTED);
+  EXPECT_EQ(decided.actor(), "selector");
+  EXPECT_EQ(decided.method(), "RunSelection");
+  EXPECT_EQ(decided.request_id(), "req-draw");
+  EXPECT_EQ(decided.reason(), "rank 1");
+  const absl::Time kept = FromTimestamp(ToTimestamp(drawn_at));
+  EXPECT_EQ(FromTimestamp(decided.transition_time()), kept);
+  EXPECT_EQ(FromTimestamp(selected.update_time()), kept);
+
+  // Undecided applications read as stored, and only they are still drawable.
+  EXPECT_EQ((**store_->GetApplication("applications/app3")).etag(), "1");
+  candidates = store_->SelectionCandidates(kRound);
+  ASSERT_EQ(candidates->size(), 1u);
+  EXPECT_EQ((*candidates)[0].name, "applications/app3");
+
+  // Queries filter on the state with the outcome applied.
+  ApplicationQuery waitlisted;
+  waitlisted.states = {v1::APPLICATION_STATE_WAITLISTED};
+  waitlisted.page.size = 10;
+  auto page = store_->ListApplications(waitlisted);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].name(), "applications/app2");
+  EXPECT_EQ(page->items[0].etag(), "2");
+  auto round = store_->RoundApplications(kRound);
+  ASSERT_TRUE(round.ok());
+  EXPECT_EQ((*round)[1].state(), v1::APPLICATION_STATE_WAITLISTED);
+
+  // A write at the version read before the draw is refused; one at the
+  // version read after it stores the outcome and moves on.
+  v1::Application before_draw = UnderReview(2, "firms/2208162517", 1);
+  before_draw.set_etag("1");
+  before_draw.set_state(v1::APPLICATION_STATE_WITHDRAWN);
+  EXPECT_TRUE(absl::IsAborted(Commit({before_draw})));
+  v1::Application withdrawn = page->items[0];
+  withdrawn.set_state(v1::APPLICATION_STATE_WITHDRAWN);
+  ASSERT_TRUE(Commit({withdrawn}).ok());
+  Reopen();
+  v1::Application stored = **store_->GetApplication("applications/app2");
+  EXPECT_EQ(stored.state(), v1::APPLICATION_STATE_WITHDRAWN);
+  EXPECT_EQ(stored.etag(), "3");
+  ASSERT_EQ(stored.history_size(), 1);
+  EXPECT_EQ(stored.history(0).to_state(), v1::APPLICATION_STATE_WAITLISTED);
+  EXPECT_TRUE(absl::IsAborted(Commit({withdrawn})));  // etag "2" is past
+}
+
+TEST_F(SqliteApplicationsStoreTest, AnOutcomeForAChangedApplicationFailsTheWholeDraw) {
+  ASSERT_TRUE(
+      Commit({UnderReview(1, "firms/1018100340", 1), UnderReview(2, "firms/2208162517", 1)}).ok());
+  v1::Application changed = **store_->GetApplication("applications/app2");
+  changed.set_total_score_bp(10);
+  ASSERT_TRUE(Commit({changed}).ok());
+
+  ApplicationsWrite draw;
+  draw.drawn = {kRound,
+                {"selector", "RunSelection", "req-draw", absl::FromUnixSeconds(1'780'002'000)},
+                {{"applications/app1", 1, v1::APPLICATION_STATE_SELECTED, "rank 1", ""},
+                 {"applications/app2", 1, v1::APPLICATION_STATE_WAITLISTED, "rank 2", ""}}};
+  draw.request_id = "req-draw";
+  draw.applied = {"fingerprint", "response"};
+  EXPECT_TRUE(absl::IsAborted(store_->Commit(draw)));
+  EXPECT_EQ((**store_->GetApplication("applications/app1")).state(),
+            v1::APPLICATION_STATE_UNDER_REVIEW);
+  EXPECT_FALSE(store_->FindAppliedRequest("req-draw")->has_value());
+  EXPECT_EQ(store_->SelectionCandidates(kRound)->size(), 2u);
+}
+
+TEST_F(SqliteApplicationsStoreTest, RowsStoredWithoutASelectionInputGetOneOnOpen) {
+  ASSERT_TRUE(Commit({UnderReview(1, "firms/1018100340", 7)}).ok());
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_.path() + "/applications.sqlite").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE applications SET selection_input = NULL", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+
+  Reopen();
+  auto candidates = store_->SelectionCandidates(kRound);
+  ASSERT_TRUE(candidates.ok()) << candidates.status();
+  ASSERT_EQ(candidates->size(), 1u);
+  EXPECT_EQ((*candidates)[0].input.weight(), 7);
 }
 
 }  // namespace

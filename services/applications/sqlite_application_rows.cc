@@ -1,0 +1,193 @@
+#include "services/applications/sqlite_application_rows.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/str_cat.h"
+#include "common/dates.h"
+#include "common/errors.h"
+#include "common/macros.h"
+#include "common/record_version.h"
+#include "common/sqlite_versioned.h"
+#include "services/applications/selection_inputs.h"
+
+namespace kexport::applications {
+
+const char kApplicationNow[] =
+    "a.body, a.version, o.state, o.reason, o.award, r.actor, r.method, r.request_id, r.time_ns";
+const char kApplicationsNowFrom[] =
+    "applications a"
+    " LEFT JOIN selection_outcomes o ON o.application = a.name AND o.base_version = a.version"
+    " LEFT JOIN selection_runs r ON o.application IS NOT NULL AND r.round = a.round";
+const char kStateNow[] = "COALESCE(o.state, a.state)";
+
+absl::StatusOr<v1::Application> ReadApplicationNow(const SqliteStatement& row) {
+  const int64_t version = row.ColumnInt(1);
+  ASSIGN_OR_RETURN(v1::Application application,
+                   ParseVersioned<v1::Application>(row.ColumnText(0), version));
+  if (row.ColumnIsNull(2)) return application;
+  const Change change{row.ColumnText(5), row.ColumnText(6), row.ColumnText(7),
+                      absl::FromUnixNanos(row.ColumnInt(8))};
+  Decide(application, static_cast<v1::ApplicationState>(row.ColumnInt(2)), row.ColumnText(3),
+         row.ColumnText(4), change);
+  application.set_etag(absl::StrCat(version + 1));
+  return application;
+}
+
+absl::StatusOr<std::vector<v1::Application>> ReadApplicationsNow(SqliteDatabase& db,
+                                                                 const std::string& sql,
+                                                                 const SqlValues& values) {
+  ASSIGN_OR_RETURN(SqliteStatement * statement, db.Prepare(sql));
+  absl::Cleanup reset = [statement] { statement->Reset(); };
+  values.BindTo(*statement);
+  std::vector<v1::Application> applications;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, statement->Step());
+    if (!row) return applications;
+    ASSIGN_OR_RETURN(v1::Application application, ReadApplicationNow(*statement));
+    applications.push_back(std::move(application));
+  }
+}
+
+namespace {
+
+// Whether `name` reads with an outcome its row does not hold yet.
+absl::StatusOr<bool> OutcomePending(SqliteDatabase& db, const std::string& name) {
+  ASSIGN_OR_RETURN(SqliteStatement * query,
+                   db.Prepare("SELECT 1 FROM selection_outcomes o JOIN applications a"
+                              " ON a.name = o.application AND a.version = o.base_version"
+                              " WHERE o.application = ?"));
+  absl::Cleanup reset = [query] { query->Reset(); };
+  query->Bind(1, name);
+  return query->Step();
+}
+
+absl::StatusOr<v1::SelectionInput> ParseInput(const SqliteStatement& row, int column) {
+  v1::SelectionInput input;
+  if (row.ColumnIsNull(column) || !input.ParseFromString(row.ColumnText(column))) {
+    return absl::DataLossError("a stored selection input does not parse");
+  }
+  return input;
+}
+
+}  // namespace
+
+absl::Status WriteApplication(SqliteDatabase& db, v1::Application& application) {
+  int64_t unwritten_versions = 0;
+  if (!application.etag().empty()) {
+    ASSIGN_OR_RETURN(bool pending, OutcomePending(db, application.name()));
+    unwritten_versions = pending ? 1 : 0;
+  }
+  absl::Status put = WriteVersionedRecord(
+      db, "applications", {"name", application.name()}, application,
+      {{"round", application.round()},
+       {"firm", application.firm()},
+       {"state", int64_t{application.state()}},
+       {"create_us", TimestampMicros(application.create_time())},
+       {"submit_us",
+        application.has_submit_time() ? TimestampMicros(application.submit_time()) : INT64_MAX},
+       {"reviews", int64_t{application.reviews_size()}},
+       {"selection_input", InputOf(application).SerializeAsString()}},
+      unwritten_versions);
+  if (absl::IsAlreadyExists(put)) {
+    return AlreadyExistsError(
+        "APPLICATION_EXISTS",
+        absl::StrCat(application.firm(), " has applied to ", application.round()));
+  }
+  return put;
+}
+
+absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) {
+  if (drawn.outcomes.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(SqliteStatement * run,
+                   db.Prepare("INSERT INTO selection_runs(round, actor, method, request_id,"
+                              " time_ns) VALUES (?, ?, ?, ?, ?)"));
+  run->Bind(1, drawn.round);
+  run->Bind(2, drawn.change.actor);
+  run->Bind(3, drawn.change.method);
+  run->Bind(4, drawn.change.request_id);
+  run->Bind(5, absl::ToUnixNanos(drawn.change.time));
+  RETURN_IF_ERROR(run->Run());
+  // In name order, the outcomes' table and the version index are read and
+  // written page after page rather than at random.
+  std::vector<const SelectionOutcome*> by_name;
+  by_name.reserve(drawn.outcomes.size());
+  for (const SelectionOutcome& outcome : drawn.outcomes) by_name.push_back(&outcome);
+  std::sort(by_name.begin(), by_name.end(),
+            [](const SelectionOutcome* a, const SelectionOutcome* b) {
+              return a->application < b->application;
+            });
+  ASSIGN_OR_RETURN(
+      SqliteStatement * insert,
+      db.Prepare("INSERT INTO selection_outcomes(application, base_version, state, reason, award)"
+                 " SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS"
+                 " (SELECT 1 FROM applications INDEXED BY applications_versions"
+                 "  WHERE name = ?1 AND version = ?2)"));
+  for (const SelectionOutcome* outcome : by_name) {
+    insert->Reset();
+    insert->Bind(1, outcome->application);
+    insert->Bind(2, outcome->base_version);
+    insert->Bind(3, int64_t{outcome->state});
+    insert->Bind(4, outcome->reason);
+    insert->Bind(5, outcome->award);
+    RETURN_IF_ERROR(insert->Run());
+    if (insert->Changes() != 1) return RecordChangedError(outcome->application);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<SelectionCandidate>> ReadSelectionCandidates(
+    SqliteDatabase& db, const std::string& round) {
+  ASSIGN_OR_RETURN(
+      SqliteStatement * query,
+      db.Prepare("SELECT a.name, a.version, a.reviews, a.selection_input FROM applications a"
+                 " WHERE a.round = ? AND a.state = ? AND NOT EXISTS"
+                 " (SELECT 1 FROM selection_outcomes o"
+                 "  WHERE o.application = a.name AND o.base_version = a.version)"
+                 " ORDER BY a.submit_us, a.name"));
+  absl::Cleanup reset = [query] { query->Reset(); };
+  query->Bind(1, round);
+  query->Bind(2, int64_t{v1::APPLICATION_STATE_UNDER_REVIEW});
+  std::vector<SelectionCandidate> candidates;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, query->Step());
+    if (!row) return candidates;
+    SelectionCandidate& candidate = candidates.emplace_back();
+    candidate.name = query->ColumnText(0);
+    candidate.version = query->ColumnInt(1);
+    candidate.reviews = static_cast<int32_t>(query->ColumnInt(2));
+    ASSIGN_OR_RETURN(candidate.input, ParseInput(*query, 3));
+  }
+}
+
+absl::Status FillSelectionInputs(SqliteDatabase& db) {
+  ASSIGN_OR_RETURN(SqliteStatement * query,
+                   db.Prepare("SELECT body FROM applications WHERE selection_input IS NULL"));
+  std::vector<v1::Application> unfilled;
+  {
+    absl::Cleanup reset = [query] { query->Reset(); };
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, query->Step());
+      if (!row) break;
+      ASSIGN_OR_RETURN(unfilled.emplace_back(),
+                       ParseVersioned<v1::Application>(query->ColumnText(0), 0));
+    }
+  }
+  if (unfilled.empty()) return absl::OkStatus();
+  SqliteTransaction tx(db);
+  RETURN_IF_ERROR(tx.begun());
+  ASSIGN_OR_RETURN(SqliteStatement * update,
+                   db.Prepare("UPDATE applications SET selection_input = ?, reviews = ?"
+                              " WHERE name = ?"));
+  for (const v1::Application& application : unfilled) {
+    update->Reset();
+    update->Bind(1, InputOf(application).SerializeAsString());
+    update->Bind(2, int64_t{application.reviews_size()});
+    update->Bind(3, application.name());
+    RETURN_IF_ERROR(update->Run());
+  }
+  return tx.Commit();
+}
+
+}  // namespace kexport::applications
