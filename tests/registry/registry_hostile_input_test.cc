@@ -31,6 +31,30 @@ TEST_F(RegistryHostileInputTest, UnparseableRequestIsInvalidArgument) {
   EXPECT_EQ(ListAll().firms_size(), 0);
 }
 
+// The access log line tells the status the client got, with its request id.
+TEST_F(RegistryHostileInputTest, TheAccessLogShowsWhatTheClientGot) {
+  Firm firm = SampleFirm(SampleBrn(1));
+  firm.set_legal_name_ko(kNotUtf8);
+  v1::CreateFirmRequest request;
+  *request.mutable_firm() = firm;
+  request.set_request_id("logged");
+  auto context = Context();
+  context->AddMetadata("x-request-id", "trace-malformed-1");
+  Firm created;
+  ASSERT_EQ(stub_->CreateFirm(context.get(), request, &created).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  const std::string line =
+      R"("method":"/kexport.registry.v1.FirmRegistry/CreateFirm","code":3,)";
+  // Access lines are written in batches, every 50 ms.
+  std::string log;
+  for (int i = 0; i < 100 && log.find(line) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    log = registry_->ReadLog();
+  }
+  EXPECT_THAT(log, ::testing::HasSubstr(line));
+  EXPECT_THAT(log, ::testing::HasSubstr(R"("request_id":"trace-malformed-1")"));
+}
+
 TEST_F(RegistryHostileInputTest, UnparseableImportRowCutsTheStreamVisibly) {
   grpc::ClientContext context;
   v1::ImportFirmsResponse report;
