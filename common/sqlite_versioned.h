@@ -49,11 +49,14 @@ template <typename Message>
 absl::Status WriteVersionedRecord(SqliteDatabase& db, const std::string& table,
                                   const RowKey& key, Message& record,
                                   const SqlColumns& columns, int64_t unwritten_versions = 0) {
-  Message body = record;
-  body.clear_etag();
-  ASSIGN_OR_RETURN(int64_t version,
-                   WriteVersionedRow(db, table, key, record.name(), record.etag(),
-                                     body.SerializeAsString(), columns, unwritten_versions));
+  // The body is stored without the etag; serialized in place, not copied
+  // (a selection's record runs to megabytes).
+  const std::string etag = record.etag();
+  record.clear_etag();
+  const std::string body = record.SerializeAsString();
+  record.set_etag(etag);
+  ASSIGN_OR_RETURN(int64_t version, WriteVersionedRow(db, table, key, record.name(), etag, body,
+                                                      columns, unwritten_versions));
   record.set_etag(absl::StrCat(version));
   return absl::OkStatus();
 }

@@ -182,12 +182,14 @@ absl::StatusOr<v1::Selection> SelectionDesk::Run(const v1::RunSelectionRequest& 
         round.clear_budget_summary();
         *round.mutable_update_time() = ToTimestamp(now);
         write.rounds.push_back(std::move(round));
-        write.selections.push_back(selection);
-        selection.set_etag(NextEtag(""));
         write.request_id = request.request_id();
+        selection.set_etag(NextEtag(""));
         write.applied = {fingerprint, selection.SerializeAsString()};
+        // Moved, not copied (megabytes); the store gives it its etag.
+        selection.clear_etag();
+        write.selections.push_back(std::move(selection));
         RETURN_IF_ERROR(store_->Commit(write));
-        return selection;
+        return std::move(write.selections.front());
       });
   if (recorded.ok()) outbox_->Wake();
   return recorded;
