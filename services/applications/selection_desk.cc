@@ -164,9 +164,14 @@ absl::StatusOr<v1::Selection> SelectionDesk::Run(const v1::RunSelectionRequest& 
                        {actor, "RunSelection", request.request_id(), now},
                        {}};
         for (const v1::SelectionEntry& entry : selection.entries()) {
+          auto version = prepared.versions.find(entry.application());
+          if (version == prepared.versions.end()) {
+            return absl::InternalError(
+                absl::StrCat("the draw returned ", entry.application(), ", not an input"));
+          }
           SelectionOutcome& outcome = write.drawn.outcomes.emplace_back();
           outcome.application = entry.application();
-          outcome.base_version = prepared.versions.at(entry.application());
+          outcome.base_version = version->second;
           outcome.state = StateOf(entry.outcome());
           outcome.reason = entry.outcome_reason();
           if (entry.outcome() == v1::SELECTION_OUTCOME_SELECTED) {

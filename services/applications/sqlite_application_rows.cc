@@ -164,27 +164,35 @@ absl::StatusOr<std::vector<SelectionCandidate>> ReadSelectionCandidates(
 absl::Status FillSelectionInputs(SqliteDatabase& db) {
   ASSIGN_OR_RETURN(SqliteStatement * query,
                    db.Prepare("SELECT body FROM applications WHERE selection_input IS NULL"));
-  std::vector<v1::Application> unfilled;
+  // Only what the update needs is kept, not the records.
+  struct Filled {
+    std::string name;
+    std::string input;
+    int64_t reviews;
+  };
+  std::vector<Filled> filled;
   {
     absl::Cleanup reset = [query] { query->Reset(); };
     while (true) {
       ASSIGN_OR_RETURN(bool row, query->Step());
       if (!row) break;
-      ASSIGN_OR_RETURN(unfilled.emplace_back(),
+      ASSIGN_OR_RETURN(v1::Application application,
                        ParseVersioned<v1::Application>(query->ColumnText(0), 0));
+      filled.push_back({application.name(), InputOf(application).SerializeAsString(),
+                        application.reviews_size()});
     }
   }
-  if (unfilled.empty()) return absl::OkStatus();
+  if (filled.empty()) return absl::OkStatus();
   SqliteTransaction tx(db);
   RETURN_IF_ERROR(tx.begun());
   ASSIGN_OR_RETURN(SqliteStatement * update,
                    db.Prepare("UPDATE applications SET selection_input = ?, reviews = ?"
                               " WHERE name = ?"));
-  for (const v1::Application& application : unfilled) {
+  for (const Filled& row : filled) {
     update->Reset();
-    update->Bind(1, InputOf(application).SerializeAsString());
-    update->Bind(2, int64_t{application.reviews_size()});
-    update->Bind(3, application.name());
+    update->Bind(1, row.input);
+    update->Bind(2, row.reviews);
+    update->Bind(3, row.name);
     RETURN_IF_ERROR(update->Run());
   }
   return tx.Commit();
