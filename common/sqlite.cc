@@ -110,6 +110,13 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
   RETURN_IF_ERROR(db->Execute("PRAGMA journal_mode=WAL"));
   RETURN_IF_ERROR(db->Execute("PRAGMA synchronous=FULL"));
   RETURN_IF_ERROR(db->Execute("PRAGMA foreign_keys=ON"));
+  // A savepoint keeps the pages its statements change in a sub-journal: in
+  // memory, not a temporary file written page by page (a quarter of the
+  // registry's import CPU went to those writes).
+  RETURN_IF_ERROR(db->Execute("PRAGMA temp_store=MEMORY"));
+  // Up to 16 MiB of pages, taken only as used: with the default 2 MiB a
+  // batch transaction (500 imported firms, a draw's outcomes) spills.
+  RETURN_IF_ERROR(db->Execute("PRAGMA cache_size=-16384"));
   RETURN_IF_ERROR(db->Migrate(migrations));
   return db;
 }

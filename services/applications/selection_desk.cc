@@ -148,7 +148,7 @@ absl::StatusOr<v1::Selection> SelectionDesk::Run(const v1::RunSelectionRequest& 
         v1::Selection selection;
         selection.set_name(absl::StrCat(request.round(), "/selection"));
         selection.set_state(v1::SELECTION_STATE_DRAWN);
-        *selection.mutable_commitment() = commitment;
+        *selection.mutable_commitment() = std::move(commitment);
         for (v1::SelectionEntry& entry : result.entries) {
           *selection.add_entries() = std::move(entry);
         }
