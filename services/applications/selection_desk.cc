@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/dates.h"
@@ -64,8 +65,24 @@ SelectionDesk::SelectionDesk(ApplicationsStore* store, clients::LedgerAccounts* 
       ledger_(ledger),
       outbox_(outbox),
       clock_(std::move(clock)),
-      applied_requests_(
-          [store](const std::string& id) { return store->FindAppliedRequest(id); }) {}
+      applied_requests_([this](const std::string& id) { return FindApplied(id); }) {}
+
+absl::StatusOr<std::optional<AppliedRequest>> SelectionDesk::FindApplied(
+    const std::string& request_id) {
+  ASSIGN_OR_RETURN(std::optional<AppliedRequest> applied, store_->FindAppliedRequest(request_id));
+  v1::Selection stub;
+  // Another method's response under this id is left for the replay check.
+  if (!applied || !stub.ParseFromString(applied->response) || stub.has_commitment() ||
+      !absl::EndsWith(stub.name(), "/selection")) {
+    return applied;
+  }
+  ASSIGN_OR_RETURN(v1::Selection selection,
+                   FindSelection(*store_, std::string(absl::StripSuffix(stub.name(), "/selection"))));
+  selection.clear_promotions();
+  selection.set_etag(NextEtag(""));
+  applied->response = selection.SerializeAsString();
+  return applied;
+}
 
 absl::StatusOr<SelectionDesk::Prepared> SelectionDesk::Prepare(const std::string& round_name,
                                                                absl::Time now) {
@@ -188,10 +205,10 @@ absl::StatusOr<v1::Selection> SelectionDesk::Run(const v1::RunSelectionRequest& 
         *round.mutable_update_time() = ToTimestamp(now);
         write.rounds.push_back(std::move(round));
         write.request_id = request.request_id();
-        selection.set_etag(NextEtag(""));
-        write.applied = {fingerprint, selection.SerializeAsString()};
+        v1::Selection stub;
+        stub.set_name(selection.name());
+        write.applied = {fingerprint, stub.SerializeAsString()};
         // Moved, not copied (megabytes); the store gives it its etag.
-        selection.clear_etag();
         write.selections.push_back(std::move(selection));
         RETURN_IF_ERROR(store_->Commit(write));
         return std::move(write.selections.front());

@@ -39,6 +39,11 @@ class SelectionDesk final {
   };
   absl::StatusOr<Prepared> Prepare(const std::string& round_name, absl::Time now);
 
+  // RunSelection records a stub naming its selection, not a second copy of
+  // a record of megabytes: the record changes only by its promotions, so a
+  // retry's answer is the record without them, at its first etag.
+  absl::StatusOr<std::optional<AppliedRequest>> FindApplied(const std::string& request_id);
+
   ApplicationsStore* store_;
   clients::LedgerAccounts* ledger_;
   LedgerOutbox* outbox_;

@@ -1536,6 +1536,11 @@ TEST_F(ApplicationsServiceTest, WholeVoucherRound) {
   EXPECT_EQ(after.promotions(0).application(), promoted);
   EXPECT_EQ(after.promotions(0).replaced_application(), withdrawn);
   EXPECT_EQ(after.result_sha256(), selection.result_sha256());
+  // A retry of the draw still answers its first result, promotions aside.
+  v1::Selection retried;
+  status = RunSelection(run, &retried);
+  ASSERT_TRUE(status.ok()) << Show(status);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(retried, selection));
   ASSERT_TRUE(Poll([&] { return GetApplication(promoted).state() == v1::APPLICATION_STATE_AWARDED; },
                    absl::Seconds(10)))
       << v1::ApplicationState_Name(GetApplication(promoted).state());
