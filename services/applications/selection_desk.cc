@@ -97,14 +97,23 @@ absl::StatusOr<SelectionDesk::Prepared> SelectionDesk::Prepare(const std::string
                    store_->SelectionCandidates(round.name()));
   // One input per firm: its earliest submission (the store keeps one
   // application per firm and round; this holds even if that changed).
-  std::map<std::string, SelectionCandidate*> by_brn;
-  for (SelectionCandidate& candidate : candidates) {
-    by_brn.emplace(candidate.input.brn(), &candidate);
-  }
+  std::vector<SelectionCandidate*> by_brn;
+  by_brn.reserve(candidates.size());
+  for (SelectionCandidate& candidate : candidates) by_brn.push_back(&candidate);
+  std::stable_sort(by_brn.begin(), by_brn.end(),
+                   [](const SelectionCandidate* a, const SelectionCandidate* b) {
+                     return a->input.brn() < b->input.brn();
+                   });
+  by_brn.erase(std::unique(by_brn.begin(), by_brn.end(),
+                           [](const SelectionCandidate* a, const SelectionCandidate* b) {
+                             return a->input.brn() == b->input.brn();
+                           }),
+               by_brn.end());
   const int min_reviews = std::max(1, policy.scored_ranking().min_reviews());
   int missing_reviews = 0;
   v1::SelectionCommitment& commitment = prepared.commitment;
-  for (const auto& [brn, candidate] : by_brn) {
+  prepared.versions.reserve(by_brn.size());
+  for (SelectionCandidate* candidate : by_brn) {
     if (policy.has_scored_ranking() && candidate->reviews < min_reviews) ++missing_reviews;
     *commitment.add_inputs() = ForPolicy(std::move(candidate->input), policy);
     prepared.versions[candidate->name] = candidate->version;

@@ -4,9 +4,9 @@
 // reserve, recorded together; then verified by anyone from the record.
 #pragma once
 
-#include <map>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "clients/ledger_accounts.h"
 #include "common/clock.h"
@@ -34,7 +34,7 @@ class SelectionDesk final {
   // application.
   struct Prepared {
     v1::Round round;
-    std::map<std::string, int64_t> versions;
+    absl::flat_hash_map<std::string, int64_t> versions;
     v1::SelectionCommitment commitment;
   };
   absl::StatusOr<Prepared> Prepare(const std::string& round_name, absl::Time now);
