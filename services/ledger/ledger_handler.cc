@@ -16,8 +16,10 @@ grpc::ServerUnaryReactor* LedgerHandler::Mutate(
     return reactor;
   }
   (ledger_->*method)(*request, *actor,
-                     [reactor, response](absl::StatusOr<Response> result) {
-                       Answer(reactor, std::move(result), response);
+                     [this, reactor, response](absl::StatusOr<Response> result) {
+                       answerers_.Run([reactor, response, result = std::move(result)]() mutable {
+                         Answer(reactor, std::move(result), response);
+                       });
                      });
   return reactor;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "common/actor.h"
+#include "common/workers.h"
 #include "kexport/ledger/v1/ledger.grpc.pb.h"
 #include "services/ledger/ledger_service.h"
 
@@ -75,6 +76,9 @@ class LedgerHandler final : public v1::Ledger::CallbackService {
 
   LedgerService* ledger_;
   const ActorResolver* actors_;
+  // Send the answers, so the group commit's writer thread goes on to the
+  // next batch instead of running gRPC's send path (a tenth of its time).
+  Workers answerers_{2};
 };
 
 }  // namespace kexport::ledger
