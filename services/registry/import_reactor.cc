@@ -9,36 +9,47 @@ namespace kexport::registry {
 ImportReactor::ImportReactor(Registrar* registrar, Workers* committers, std::string actor,
                              v1::ImportFirmsResponse* report)
     : registrar_(registrar), committers_(committers), actor_(std::move(actor)), report_(report) {
-  read_pending_ = true;
+  reading_ = true;
   StartRead(&row_);
 }
 
 void ImportReactor::OnReadDone(bool ok) {
+  if (ok) {
+    filling_bytes_ += row_.ByteSizeLong();
+    filling_.push_back(std::move(row_));
+    row_.Clear();
+    if (filling_.size() < kBatchRows && filling_bytes_ < kBatchBytes) {
+      if (!FinishIfFailed()) StartRead(&row_);
+      return;
+    }
+  }
+  // Checked here, while the previous batch may still be committing.
+  Batch checked = registrar_->CheckImportRows(filling_, rows_read_, actor_);
+  rows_read_ += static_cast<int64_t>(filling_.size());
+  filling_.clear();
+  filling_bytes_ = 0;
   std::unique_lock<std::mutex> lock(mutex_);
-  read_pending_ = false;
+  reading_ = false;
   if (!failed_.ok()) {
     grpc::Status failed = ToGrpcStatus(failed_);
     lock.unlock();
     Finish(failed);
     return;
   }
-  if (ok) {
-    filling_bytes_ += row_.ByteSizeLong();
-    filling_.push_back(std::move(row_));
-    row_.Clear();
-    if (filling_.size() < kBatchRows && filling_bytes_ < kBatchBytes) {
-      read_pending_ = true;
-      lock.unlock();
-      StartRead(&row_);
-      return;
-    }
-  }
-  waiting_batch_ = std::move(filling_);
-  filling_.clear();
-  filling_bytes_ = 0;
+  waiting_batch_ = std::move(checked);
   waiting_ = true;
   waiting_last_ = !ok;
   if (!committing_) CommitWaiting(std::move(lock));
+}
+
+bool ImportReactor::FinishIfFailed() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (failed_.ok()) return false;
+  grpc::Status failed = ToGrpcStatus(failed_);
+  reading_ = false;
+  lock.unlock();
+  Finish(failed);
+  return true;
 }
 
 void ImportReactor::OnCancel() {
@@ -58,14 +69,12 @@ void ImportReactor::CommitWaiting(std::unique_lock<std::mutex> lock) {
   waiting_batch_.clear();
   waiting_ = false;
   committing_ = true;
-  read_pending_ = !last;
+  reading_ = !last;
   lock.unlock();
-  committers_->Run([this, batch = std::move(batch), last] {
-    absl::Status status = registrar_->ImportFirms(batch, next_row_, actor_, *report_);
-    next_row_ += static_cast<int64_t>(batch.size());
-    Committed(status, last);
+  committers_->Run([this, batch = std::move(batch), last]() mutable {
+    Committed(registrar_->ImportFirms(batch, *report_), last);
   });
-  // The call cannot finish before this read completes (read_pending_).
+  // The call cannot finish before this read is done with (reading_).
   if (!last) StartRead(&row_);
 }
 
@@ -76,7 +85,7 @@ void ImportReactor::Committed(const absl::Status& status, bool last) {
     failed_ = status;
     waiting_ = false;
     waiting_batch_.clear();
-    if (read_pending_) return;  // OnReadDone finishes the call
+    if (reading_) return;  // the reading side finishes the call
     lock.unlock();
     Finish(ToGrpcStatus(status));
     return;

@@ -1,8 +1,9 @@
 // The server side of ImportFirms: streams rows into the registrar in
 // batches, bounded in rows and bytes so a stream of huge rows cannot exhaust
-// memory; the response reports every row. A batch commits on a worker while
-// the next one is read, so reading and the fsync overlap: at most two batches
-// are in memory, and they commit in the order they were read.
+// memory; the response reports every row. A batch is checked as it is read
+// and commits on a worker while the next one is read and checked, so reading
+// and the store overlap: at most two batches are in memory, and they commit
+// in the order they were read.
 #pragma once
 
 #include <mutex>
@@ -30,11 +31,10 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportFirmsReques
   void OnDone() override { delete this; }
 
  private:
-  using Batch = std::vector<v1::ImportFirmsRequest>;
+  using Batch = std::vector<CheckedImportRow>;
 
-  // Hands `batch` to a worker, or leaves it waiting while the previous one
-  // commits. `last`: the stream has ended.
-  void Hand(Batch batch, bool last);
+  // Finishes the call with the failed commit's status, if there is one.
+  bool FinishIfFailed();
   // Commits the waiting batch on a worker; reads on meanwhile unless it is
   // the last. Called with no commit in flight.
   void CommitWaiting(std::unique_lock<std::mutex> lock);
@@ -45,17 +45,20 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportFirmsReques
   std::string actor_;
   v1::ImportFirmsResponse* report_;  // written by one commit at a time
 
+  // Touched only by the reading side.
   v1::ImportFirmsRequest row_;  // the read in flight
-  Batch filling_;               // touched only by reads
+  std::vector<v1::ImportFirmsRequest> filling_;
   size_t filling_bytes_ = 0;
+  int64_t rows_read_ = 0;  // before filling_
 
   std::mutex mutex_;
   bool committing_ = false;
-  bool read_pending_ = false;
+  // A read is in flight or its batch is being checked: the reading side
+  // finishes the call if a commit fails meanwhile.
+  bool reading_ = false;
   bool waiting_ = false;  // `waiting_batch_` holds a batch to commit next
   bool waiting_last_ = false;
   Batch waiting_batch_;
-  int64_t next_row_ = 0;
   absl::Status failed_;  // the first failed commit's; no batch commits after it
   bool cancelled_ = false;
 };

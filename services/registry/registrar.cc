@@ -348,15 +348,40 @@ absl::StatusOr<v1::ListFirmChangesResponse> Registrar::ListFirmChanges(
   return response;
 }
 
-absl::Status Registrar::ImportFirms(
+std::vector<CheckedImportRow> Registrar::CheckImportRows(
     const std::vector<v1::ImportFirmsRequest>& rows, int64_t first_row,
-    const std::string& actor, v1::ImportFirmsResponse& report) {
+    const std::string& actor) const {
+  const absl::CivilDay today = KoreanDay(clock_());
+  std::vector<CheckedImportRow> checked(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const v1::ImportFirmsRequest& row = rows[i];
+    CheckedImportRow& out = checked[i];
+    out.number = first_row + static_cast<int64_t>(i);
+    out.brn = row.firm().brn().substr(0, 10);
+    if (!row.request_id().empty()) {
+      out.invalid = ValidateRequestId(row.request_id());
+      if (!out.invalid.ok()) continue;
+      out.request_id = row.request_id();
+      out.fingerprint = RequestFingerprint("CreateFirm", row);
+    }
+    FieldViolations violations;
+    ValidateFirm(row.firm(), "firm", today, violations);
+    out.invalid = violations.ToStatus();
+    if (!out.invalid.ok()) continue;
+    ChangeContext change = NewChange("ImportFirms", actor, row.request_id(), out.fingerprint);
+    change.changed_fields = {"*"};
+    out.firm = {NewFirmRecord(row.firm(), change.time), std::move(change)};
+  }
+  return checked;
+}
+
+absl::Status Registrar::ImportFirms(std::vector<CheckedImportRow>& rows,
+                                    v1::ImportFirmsResponse& report) {
   std::vector<v1::ImportRowError> rejected;
-  auto reject = [&rejected](int64_t row, const std::string& brn,
-                            const absl::Status& status) {
+  auto reject = [&rejected](const CheckedImportRow& row, const absl::Status& status) {
     v1::ImportRowError& error = rejected.emplace_back();
-    error.set_row(row);
-    error.set_brn(brn.substr(0, 10));
+    error.set_row(row.number);
+    error.set_brn(row.brn);
     error.set_code(absl::StatusCodeToString(status.code()));
     std::vector<FieldViolation> violations = ErrorFieldViolations(status);
     if (!violations.empty()) {
@@ -365,56 +390,39 @@ absl::Status Registrar::ImportFirms(
     error.set_reason(std::string(status.message()));
   };
   // True when the row's request id was already applied to this very row.
-  auto applied_before = [&](const v1::ImportFirmsRequest& row,
-                            const std::string& fingerprint,
-                            absl::Status& reused) {
-    absl::StatusOr<std::optional<Firm>> earlier = RecordedResponse<Firm>(
-        applied_requests_, row.request_id(), fingerprint);
+  auto applied_before = [&](const CheckedImportRow& row, absl::Status& reused) {
+    absl::StatusOr<std::optional<Firm>> earlier =
+        RecordedResponse<Firm>(applied_requests_, row.request_id, row.fingerprint);
     reused = earlier.status();
     return earlier.ok() && earlier->has_value();
   };
 
-  absl::CivilDay today = KoreanDay(clock_());
   std::vector<NewFirm> accepted;
-  std::vector<int64_t> accepted_rows;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const v1::ImportFirmsRequest& row = rows[i];
-    int64_t row_number = first_row + static_cast<int64_t>(i);
+  std::vector<const CheckedImportRow*> accepted_rows;
+  for (CheckedImportRow& row : rows) {
     report.set_received_count(report.received_count() + 1);
-    std::string fingerprint;
-    if (!row.request_id().empty()) {
-      if (absl::Status valid = ValidateRequestId(row.request_id()); !valid.ok()) {
-        reject(row_number, row.firm().brn(), valid);
-        continue;
-      }
-      fingerprint = RequestFingerprint("CreateFirm", row);
+    if (!row.fingerprint.empty()) {
       absl::Status reused;
-      if (applied_before(row, fingerprint, reused)) {
+      if (applied_before(row, reused)) {
         report.set_imported_count(report.imported_count() + 1);
         continue;
       }
       if (!reused.ok()) {
-        reject(row_number, row.firm().brn(), reused);
+        reject(row, reused);
         continue;
       }
     }
-    FieldViolations violations;
-    ValidateFirm(row.firm(), "firm", today, violations);
-    if (!violations.empty()) {
-      reject(row_number, row.firm().brn(), violations.ToStatus());
+    if (!row.invalid.ok()) {
+      reject(row, row.invalid);
       continue;
     }
-    ChangeContext change =
-        NewChange("ImportFirms", actor, row.request_id(), fingerprint);
-    change.changed_fields = {"*"};
-    accepted.push_back({NewFirmRecord(row.firm(), change.time), std::move(change)});
-    accepted_rows.push_back(row_number);
+    accepted.push_back(std::move(row.firm));
+    accepted_rows.push_back(&row);
   }
   if (!accepted.empty()) {
     ASSIGN_OR_RETURN(std::vector<absl::Status> results,
                      store_->CreateFirms(accepted));
     for (size_t i = 0; i < results.size(); ++i) {
-      const NewFirm& row = accepted[i];
       if (results[i].ok()) {
         report.set_imported_count(report.imported_count() + 1);
         continue;
@@ -422,15 +430,13 @@ absl::Status Registrar::ImportFirms(
       // The same row may have been applied meanwhile under its request id
       // (the stream sent twice at once): then it counts as imported, and a
       // second row reusing the id is told so.
+      const CheckedImportRow& row = *accepted_rows[i];
       absl::Status reused;
-      if (!row.change.request_id.empty()) {
-        v1::ImportFirmsRequest original = rows[accepted_rows[i] - first_row];
-        if (applied_before(original, row.change.fingerprint, reused)) {
-          report.set_imported_count(report.imported_count() + 1);
-          continue;
-        }
+      if (!row.fingerprint.empty() && applied_before(row, reused)) {
+        report.set_imported_count(report.imported_count() + 1);
+        continue;
       }
-      reject(accepted_rows[i], row.firm.brn(), reused.ok() ? results[i] : reused);
+      reject(row, reused.ok() ? results[i] : reused);
     }
   }
   std::stable_sort(rejected.begin(), rejected.end(),

@@ -16,6 +16,17 @@
 
 namespace kexport::registry {
 
+// An import row as far as it is judged before its batch commits.
+struct CheckedImportRow {
+  int64_t number = 0;
+  std::string brn;  // as sent, for the report
+  std::string request_id;
+  std::string fingerprint;  // "" without a request id
+  // A bad request id or firm; reported unless the request id was applied.
+  absl::Status invalid;
+  NewFirm firm;  // when valid
+};
+
 class Registrar final {
  public:
   Registrar(FirmStore* store, Clock clock)
@@ -45,10 +56,15 @@ class Registrar final {
   absl::StatusOr<v1::ListFirmChangesResponse> ListFirmChanges(
       const v1::ListFirmChangesRequest& request);
 
-  // Imports rows numbered from `first_row`, adding counts and rejected rows
-  // to `report`. Fails only when the store fails; bad rows are reported.
-  absl::Status ImportFirms(const std::vector<v1::ImportFirmsRequest>& rows,
-                           int64_t first_row, const std::string& actor,
+  // The part of an import that needs no store: checks rows numbered from
+  // `first_row` and builds their records, so a stream can do it while its
+  // previous batch commits.
+  std::vector<CheckedImportRow> CheckImportRows(
+      const std::vector<v1::ImportFirmsRequest>& rows, int64_t first_row,
+      const std::string& actor) const;
+  // Imports checked rows, adding counts and rejected rows to `report`.
+  // Fails only when the store fails; bad rows are reported.
+  absl::Status ImportFirms(std::vector<CheckedImportRow>& rows,
                            v1::ImportFirmsResponse& report);
 
  private:

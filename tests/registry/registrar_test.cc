@@ -139,7 +139,8 @@ TEST_F(RegistrarTest, ImportReportsBadRowsInOrder) {
   *rows[2].mutable_firm() = SampleFirm(SampleBrn(5));
   *rows[3].mutable_firm() = SampleFirm(SampleBrn(7));
   v1::ImportFirmsResponse report;
-  ASSERT_TRUE(registrar_->ImportFirms(rows, 0, "importer", report).ok());
+  std::vector<CheckedImportRow> checked = registrar_->CheckImportRows(rows, 0, "importer");
+  ASSERT_TRUE(registrar_->ImportFirms(checked, report).ok());
   EXPECT_EQ(report.received_count(), 4);
   EXPECT_EQ(report.imported_count(), 2);
   ASSERT_EQ(report.rejected_rows_size(), 2);
@@ -157,7 +158,8 @@ TEST_F(RegistrarTest, AnImportReportListsTheFirstThousandRejectionsAndCountsAll)
     rows[i].mutable_firm()->clear_legal_name_ko();
   }
   v1::ImportFirmsResponse report;
-  ASSERT_TRUE(registrar_->ImportFirms(rows, 0, "tester", report).ok());
+  std::vector<CheckedImportRow> checked = registrar_->CheckImportRows(rows, 0, "tester");
+  ASSERT_TRUE(registrar_->ImportFirms(checked, report).ok());
   EXPECT_EQ(report.imported_count(), 0);
   EXPECT_EQ(report.rejected_count(), 1200);
   ASSERT_EQ(report.rejected_rows_size(), 1000);
@@ -182,7 +184,8 @@ TEST_F(RegistrarTest, APageStopsBeforeItOutgrowsAClientsMessageLimit) {
     *rows[i].mutable_firm() = firm;
   }
   v1::ImportFirmsResponse report;
-  ASSERT_TRUE(registrar_->ImportFirms(rows, 0, "tester", report).ok());
+  std::vector<CheckedImportRow> checked = registrar_->CheckImportRows(rows, 0, "tester");
+  ASSERT_TRUE(registrar_->ImportFirms(checked, report).ok());
   ASSERT_EQ(report.imported_count(), 200);
 
   v1::ListFirmsRequest request;
