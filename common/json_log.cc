@@ -1,5 +1,6 @@
 #include "common/json_log.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -60,10 +61,33 @@ std::string& ServiceName() {
   return *name;
 }
 
+// `time` as 2026-12-03T10:22:33.123456Z, the seconds formatted once per
+// second and thread (the access log writes a line per call).
+void AppendUtcMicros(std::string& out, absl::Time time) {
+  thread_local int64_t cached_second = -1;
+  thread_local std::string cached_prefix;
+  const int64_t micros = absl::ToUnixMicros(time);
+  const int64_t second = micros >= 0 ? micros / 1000000 : (micros - 999999) / 1000000;
+  if (second != cached_second) {
+    cached_prefix =
+        absl::FormatTime("%Y-%m-%dT%H:%M:%S", absl::FromUnixSeconds(second), absl::UTCTimeZone());
+    cached_second = second;
+  }
+  out += cached_prefix;
+  absl::StrAppendFormat(&out, ".%06dZ", micros - second * 1000000);
+}
+
 }  // namespace
 
-std::string JsonQuote(absl::string_view value) {
-  std::string out = "\"";
+void AppendJsonQuoted(std::string& out, absl::string_view value) {
+  out += '"';
+  // Most values need no escape: one append, not a character at a time.
+  auto needs_escape = [](unsigned char c) { return c == '"' || c == '\\' || c < 0x20; };
+  if (std::none_of(value.begin(), value.end(), needs_escape)) {
+    out.append(value.data(), value.size());
+    out += '"';
+    return;
+  }
   for (unsigned char c : value) {
     switch (c) {
       case '"':
@@ -90,25 +114,39 @@ std::string JsonQuote(absl::string_view value) {
     }
   }
   out += '"';
+}
+
+std::string JsonQuote(absl::string_view value) {
+  std::string out;
+  AppendJsonQuoted(out, value);
   return out;
 }
 
 JsonLog::JsonLog(absl::string_view level, absl::string_view event) {
-  line_ = absl::StrCat(
-      "{\"ts\":",
-      JsonQuote(absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(),
-                                 absl::UTCTimeZone())),
-      ",\"level\":", JsonQuote(level), ",\"service\":",
-      JsonQuote(ServiceName()), ",\"event\":", JsonQuote(event));
+  line_.reserve(256);
+  line_ += "{\"ts\":\"";
+  AppendUtcMicros(line_, absl::Now());
+  line_ += "\",\"level\":";
+  AppendJsonQuoted(line_, level);
+  line_ += ",\"service\":";
+  AppendJsonQuoted(line_, ServiceName());
+  line_ += ",\"event\":";
+  AppendJsonQuoted(line_, event);
 }
 
 JsonLog& JsonLog::Add(absl::string_view key, absl::string_view value) {
-  absl::StrAppend(&line_, ",", JsonQuote(key), ":", JsonQuote(value));
+  line_ += ',';
+  AppendJsonQuoted(line_, key);
+  line_ += ':';
+  AppendJsonQuoted(line_, value);
   return *this;
 }
 
 JsonLog& JsonLog::Add(absl::string_view key, int64_t value) {
-  absl::StrAppend(&line_, ",", JsonQuote(key), ":", value);
+  line_ += ',';
+  AppendJsonQuoted(line_, key);
+  line_ += ':';
+  absl::StrAppend(&line_, value);
   return *this;
 }
 

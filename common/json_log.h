@@ -41,5 +41,6 @@ class JsonLog final {
 
 // `value` as a JSON string literal, quotes included.
 std::string JsonQuote(absl::string_view value);
+void AppendJsonQuoted(std::string& out, absl::string_view value);
 
 }  // namespace kexport

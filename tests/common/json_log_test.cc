@@ -1,5 +1,6 @@
-// Log lines keep their order whether written at once or queued, and queued
-// lines reach stderr without another line to push them out.
+// Log lines keep their order whether written at once or queued, queued
+// lines reach stderr without another line to push them out, and every line
+// is JSON with a UTC timestamp to the microsecond.
 #include "common/json_log.h"
 
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <sstream>
 
 #include "absl/time/clock.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace kexport {
@@ -66,6 +68,17 @@ TEST(JsonLogTest, QueuedLinesAreWrittenWithinMoments) {
     absl::SleepFor(absl::Milliseconds(10));
   }
   EXPECT_NE(captured.Text().find("/kexport.Test/Queued"), std::string::npos);
+}
+
+TEST(JsonLogTest, LinesCarryAMicrosecondTimestampAndEscapedValues) {
+  CapturedStderr captured;
+  JsonLog("info", "test").Add("note", "a \"quoted\"\nline\\").Add("n", int64_t{-7}).Emit();
+  JsonLog("info", "test").Add("note", "plain").Emit();
+  const std::string text = captured.Text();
+  EXPECT_THAT(text, ::testing::ContainsRegex(
+                        R"(^\{"ts":"20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\.[0-9]{6}Z","level":"info",)"));
+  EXPECT_THAT(text, ::testing::HasSubstr(R"("event":"test","note":"a \"quoted\"\nline\\","n":-7})"));
+  EXPECT_THAT(text, ::testing::HasSubstr(R"("note":"plain"})"));
 }
 
 }  // namespace
