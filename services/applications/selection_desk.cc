@@ -22,6 +22,8 @@
 namespace kexport::applications {
 namespace {
 
+constexpr char kRunSelection[] = "RunSelection";
+
 v1::ApplicationState StateOf(v1::SelectionOutcome outcome) {
   switch (outcome) {
     case v1::SELECTION_OUTCOME_SELECTED:
@@ -71,9 +73,11 @@ absl::StatusOr<std::optional<AppliedRequest>> SelectionDesk::FindApplied(
     const std::string& request_id) {
   ASSIGN_OR_RETURN(std::optional<AppliedRequest> applied, store_->FindAppliedRequest(request_id));
   v1::Selection stub;
-  // Another method's response under this id is left for the replay check.
-  if (!applied || !stub.ParseFromString(applied->response) || stub.has_commitment() ||
-      !absl::EndsWith(stub.name(), "/selection")) {
+  // Only a RunSelection's stub is expanded: another method's answer under
+  // this id is left for the replay check to refuse, and a record from
+  // before stubs holds the whole selection.
+  if (!applied || !absl::StartsWith(applied->fingerprint, absl::StrCat(kRunSelection, ":")) ||
+      !stub.ParseFromString(applied->response) || stub.has_commitment()) {
     return applied;
   }
   ASSIGN_OR_RETURN(v1::Selection selection,
@@ -153,7 +157,7 @@ absl::StatusOr<v1::SelectionCommitment> SelectionDesk::Preview(
 absl::StatusOr<v1::Selection> SelectionDesk::Run(const v1::RunSelectionRequest& request,
                                                  const std::string& actor) {
   RETURN_IF_ERROR(ValidateRunSelection(request));
-  std::string fingerprint = RequestFingerprint("RunSelection", request);
+  std::string fingerprint = RequestFingerprint(kRunSelection, request);
   absl::StatusOr<v1::Selection> recorded = ApplyOnce<v1::Selection>(
       applied_requests_, request.request_id(), fingerprint,
       [&]() -> absl::StatusOr<v1::Selection> {
@@ -187,7 +191,7 @@ absl::StatusOr<v1::Selection> SelectionDesk::Run(const v1::RunSelectionRequest& 
         // for their awards.
         ApplicationsWrite write;
         write.drawn = {prepared.round.name(),
-                       {actor, "RunSelection", request.request_id(), now},
+                       {actor, kRunSelection, request.request_id(), now},
                        {}};
         for (const v1::SelectionEntry& entry : selection.entries()) {
           auto version = prepared.versions.find(entry.application());
