@@ -28,24 +28,33 @@ namespace kexport {
 
 inline constexpr size_t kMaxPageBytes = 3 * 1024 * 1024;
 
+// Every row `sql` selects, bound to `values`, as `read_row(statement)`
+// (absl::StatusOr<Item>) makes it.
+template <typename Item, typename ReadRow>
+absl::StatusOr<std::vector<Item>> ReadRows(SqliteDatabase& db, const std::string& sql,
+                                           const SqlValues& values, ReadRow read_row) {
+  ASSIGN_OR_RETURN(SqliteStatement * statement, db.Prepare(sql));
+  absl::Cleanup reset = [statement] { statement->Reset(); };
+  values.BindTo(*statement);
+  std::vector<Item> items;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, statement->Step());
+    if (!row) {
+      return items;
+    }
+    ASSIGN_OR_RETURN(Item item, read_row(*statement));
+    items.push_back(std::move(item));
+  }
+}
+
 // Every record `sql` selects as (body, version) rows, bound to `values`.
 template <typename Message>
 absl::StatusOr<std::vector<Message>> ReadVersionedRecords(SqliteDatabase& db,
                                                           const std::string& sql,
                                                           const SqlValues& values) {
-  ASSIGN_OR_RETURN(SqliteStatement * statement, db.Prepare(sql));
-  absl::Cleanup reset = [statement] { statement->Reset(); };
-  values.BindTo(*statement);
-  std::vector<Message> records;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, statement->Step());
-    if (!row) {
-      return records;
-    }
-    ASSIGN_OR_RETURN(Message record, ParseVersioned<Message>(statement->ColumnText(0),
-                                                             statement->ColumnInt(1)));
-    records.push_back(std::move(record));
-  }
+  return ReadRows<Message>(db, sql, values, [](SqliteStatement& row) {
+    return ParseVersioned<Message>(row.ColumnText(0), row.ColumnInt(1));
+  });
 }
 
 template <typename Item>

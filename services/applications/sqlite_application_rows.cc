@@ -9,6 +9,7 @@
 #include "common/errors.h"
 #include "common/macros.h"
 #include "common/record_version.h"
+#include "common/sqlite_page.h"
 #include "common/sqlite_versioned.h"
 #include "services/applications/selection_inputs.h"
 
@@ -33,21 +34,6 @@ absl::StatusOr<v1::Application> ReadApplicationNow(const SqliteStatement& row) {
          row.ColumnText(4), change);
   application.set_etag(absl::StrCat(version + 1));
   return application;
-}
-
-absl::StatusOr<std::vector<v1::Application>> ReadApplicationsNow(SqliteDatabase& db,
-                                                                 const std::string& sql,
-                                                                 const SqlValues& values) {
-  ASSIGN_OR_RETURN(SqliteStatement * statement, db.Prepare(sql));
-  absl::Cleanup reset = [statement] { statement->Reset(); };
-  values.BindTo(*statement);
-  std::vector<v1::Application> applications;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, statement->Step());
-    if (!row) return applications;
-    ASSIGN_OR_RETURN(v1::Application application, ReadApplicationNow(*statement));
-    applications.push_back(std::move(application));
-  }
 }
 
 namespace {
@@ -139,26 +125,24 @@ absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) 
 
 absl::StatusOr<std::vector<SelectionCandidate>> ReadSelectionCandidates(
     SqliteDatabase& db, const std::string& round) {
-  ASSIGN_OR_RETURN(
-      SqliteStatement * query,
-      db.Prepare("SELECT a.name, a.version, a.reviews, a.selection_input FROM applications a"
-                 " WHERE a.round = ? AND a.state = ? AND NOT EXISTS"
-                 " (SELECT 1 FROM selection_outcomes o"
-                 "  WHERE o.application = a.name AND o.base_version = a.version)"
-                 " ORDER BY a.submit_us, a.name"));
-  absl::Cleanup reset = [query] { query->Reset(); };
-  query->Bind(1, round);
-  query->Bind(2, int64_t{v1::APPLICATION_STATE_UNDER_REVIEW});
-  std::vector<SelectionCandidate> candidates;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, query->Step());
-    if (!row) return candidates;
-    SelectionCandidate& candidate = candidates.emplace_back();
-    candidate.name = query->ColumnText(0);
-    candidate.version = query->ColumnInt(1);
-    candidate.reviews = static_cast<int32_t>(query->ColumnInt(2));
-    ASSIGN_OR_RETURN(candidate.input, ParseInput(*query, 3));
-  }
+  static constexpr char kCandidates[] =
+      "SELECT a.name, a.version, a.reviews, a.selection_input FROM applications a"
+      " WHERE a.round = ? AND a.state = ? AND NOT EXISTS"
+      " (SELECT 1 FROM selection_outcomes o"
+      "  WHERE o.application = a.name AND o.base_version = a.version)"
+      " ORDER BY a.submit_us, a.name";
+  SqlValues values;
+  values.Add(round);
+  values.Add(int64_t{v1::APPLICATION_STATE_UNDER_REVIEW});
+  return ReadRows<SelectionCandidate>(
+      db, kCandidates, values, [](SqliteStatement& row) -> absl::StatusOr<SelectionCandidate> {
+        SelectionCandidate candidate;
+        candidate.name = row.ColumnText(0);
+        candidate.version = row.ColumnInt(1);
+        candidate.reviews = static_cast<int32_t>(row.ColumnInt(2));
+        ASSIGN_OR_RETURN(candidate.input, ParseInput(row, 3));
+        return candidate;
+      });
 }
 
 absl::Status FillSelectionInputs(SqliteDatabase& db) {

@@ -18,8 +18,8 @@
 namespace kexport::applications {
 
 // `SELECT <kApplicationNow>, ... FROM <kApplicationsNowFrom> WHERE ...`
-// reads the columns ReadApplicationNow takes, then the query's own (from
-// kApplicationNowColumns on). Queries name the application's columns
+// reads the columns ReadApplicationNow takes (e.g. through ReadRows), then
+// the query's own (from kApplicationNowColumns on). Queries name the application's columns
 // `a.round`, `a.create_us` and so on, and its state now kStateNow.
 extern const char kApplicationNow[];
 extern const char kApplicationsNowFrom[];
@@ -27,11 +27,6 @@ extern const char kStateNow[];
 inline constexpr int kApplicationNowColumns = 9;
 
 absl::StatusOr<v1::Application> ReadApplicationNow(const SqliteStatement& row);
-
-// Every application `sql` selects with kApplicationNow first.
-absl::StatusOr<std::vector<v1::Application>> ReadApplicationsNow(SqliteDatabase& db,
-                                                                 const std::string& sql,
-                                                                 const SqlValues& values);
 
 // Inserts (etag "") or updates `application` at its etag's version;
 // ALREADY_EXISTS (APPLICATION_EXISTS) when its firm applied to its round.

@@ -127,21 +127,18 @@ int64_t DayNumber(const google::type::Date& date) {
   return int64_t{date.year()} * 10000 + date.month() * 100 + date.day();
 }
 
+// A ban row's body, in column 0.
+absl::StatusOr<v1::FirmBan> ParseBan(const SqliteStatement& row) {
+  v1::FirmBan ban;
+  if (!ban.ParseFromString(row.ColumnText(0))) {
+    return absl::DataLossError("a stored ban does not parse");
+  }
+  return ban;
+}
+
 absl::StatusOr<std::vector<v1::FirmBan>> ReadBans(SqliteDatabase& db, const std::string& sql,
                                                   const SqlValues& values) {
-  ASSIGN_OR_RETURN(SqliteStatement * statement, db.Prepare(sql));
-  absl::Cleanup reset = [statement] { statement->Reset(); };
-  values.BindTo(*statement);
-  std::vector<v1::FirmBan> bans;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, statement->Step());
-    if (!row) return bans;
-    v1::FirmBan ban;
-    if (!ban.ParseFromString(statement->ColumnText(0))) {
-      return absl::DataLossError("a stored ban does not parse");
-    }
-    bans.push_back(std::move(ban));
-  }
+  return ReadRows<v1::FirmBan>(db, sql, values, ParseBan);
 }
 
 // ABORTED unless `name` is still at the version `etag` names.
@@ -314,10 +311,11 @@ absl::StatusOr<std::optional<v1::Application>> SqliteApplicationsStore::GetAppli
   SqlValues values;
   values.Add(name);
   ASSIGN_OR_RETURN(std::vector<v1::Application> found,
-                   ReadApplicationsNow(*db_,
-                                       absl::StrCat("SELECT ", kApplicationNow, " FROM ",
-                                                    kApplicationsNowFrom, " WHERE a.name = ?"),
-                                       values));
+                   ReadRows<v1::Application>(
+                       *db_,
+                       absl::StrCat("SELECT ", kApplicationNow, " FROM ", kApplicationsNowFrom,
+                                    " WHERE a.name = ?"),
+                       values, ReadApplicationNow));
   if (found.empty()) return std::nullopt;
   return found.front();
 }
@@ -371,10 +369,11 @@ absl::StatusOr<std::vector<v1::Application>> SqliteApplicationsStore::RoundAppli
   std::lock_guard<std::mutex> lock(mutex_);
   SqlValues values;
   values.Add(round);
-  return ReadApplicationsNow(*db_,
-                             absl::StrCat("SELECT ", kApplicationNow, " FROM ", kApplicationsNowFrom,
-                                          " WHERE a.round = ? ORDER BY a.submit_us, a.name"),
-                             values);
+  return ReadRows<v1::Application>(
+      *db_,
+      absl::StrCat("SELECT ", kApplicationNow, " FROM ", kApplicationsNowFrom,
+                   " WHERE a.round = ? ORDER BY a.submit_us, a.name"),
+      values, ReadApplicationNow);
 }
 
 absl::StatusOr<std::vector<SelectionCandidate>> SqliteApplicationsStore::SelectionCandidates(
@@ -486,16 +485,13 @@ absl::StatusOr<Page<v1::FirmBan>> SqliteApplicationsStore::ListBans(const BanQue
   ASSIGN_OR_RETURN(SqliteStatement * statement, db_->Prepare(sql));
   absl::Cleanup reset = [statement] { statement->Reset(); };
   values.BindTo(*statement);
-  return ReadPage<v1::FirmBan>(*statement, query.page.size,
-                               [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::FirmBan>> {
-                                 v1::FirmBan ban;
-                                 if (!ban.ParseFromString(row.ColumnText(0))) {
-                                   return absl::DataLossError("a stored ban does not parse");
-                                 }
-                                 return PagedRow<v1::FirmBan>{
-                                     std::move(ban),
+  return ReadPage<v1::FirmBan>(
+      *statement, query.page.size,
+      [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::FirmBan>> {
+        ASSIGN_OR_RETURN(v1::FirmBan ban, ParseBan(row));
+        return PagedRow<v1::FirmBan>{std::move(ban),
                                      {absl::StrCat(row.ColumnInt(1)), row.ColumnText(2)}};
-                               });
+      });
 }
 
 absl::StatusOr<std::vector<v1::FirmBan>> SqliteApplicationsStore::FirmBans(

@@ -42,6 +42,15 @@ class SqliteApplicationsStoreTest : public ::testing::Test {
     ASSERT_TRUE(opened.ok()) << opened.status();
     store_ = std::move(*opened);
   }
+  // Every application in `state`, from one page.
+  std::vector<v1::Application> InState(v1::ApplicationState state) {
+    ApplicationQuery query;
+    query.states = {state};
+    query.page.size = 10;
+    auto page = store_->ListApplications(query);
+    EXPECT_TRUE(page.ok()) << page.status();
+    return page.ok() ? page->items : std::vector<v1::Application>{};
+  }
   absl::Status Commit(std::vector<v1::Application> applications) {
     ApplicationsWrite write;
     write.applications = std::move(applications);
@@ -151,13 +160,9 @@ TEST_F(SqliteApplicationsStoreTest, PagesVisitEveryMatchOnceInOrder) {
     EXPECT_EQ(seen.back(), descending ? "applications/app1" : "applications/app7");
   }
 
-  ApplicationQuery submitted;
-  submitted.states = {v1::APPLICATION_STATE_SUBMITTED};
-  submitted.page.size = 10;
-  auto page = store_->ListApplications(submitted);
-  ASSERT_TRUE(page.ok()) << page.status();
-  EXPECT_EQ(page->items.size(), 3u);
-  for (const auto& application : page->items) {
+  std::vector<v1::Application> submitted = InState(v1::APPLICATION_STATE_SUBMITTED);
+  EXPECT_EQ(submitted.size(), 3u);
+  for (const auto& application : submitted) {
     EXPECT_EQ(application.state(), v1::APPLICATION_STATE_SUBMITTED);
   }
 }
@@ -240,14 +245,10 @@ TEST_F(SqliteApplicationsStoreTest, DrawnOutcomesReadAsAppliedOneVersionOn) {
   EXPECT_EQ((*candidates)[0].name, "applications/app3");
 
   // Queries filter on the state with the outcome applied.
-  ApplicationQuery waitlisted;
-  waitlisted.states = {v1::APPLICATION_STATE_WAITLISTED};
-  waitlisted.page.size = 10;
-  auto page = store_->ListApplications(waitlisted);
-  ASSERT_TRUE(page.ok()) << page.status();
-  ASSERT_EQ(page->items.size(), 1u);
-  EXPECT_EQ(page->items[0].name(), "applications/app2");
-  EXPECT_EQ(page->items[0].etag(), "2");
+  std::vector<v1::Application> waitlisted = InState(v1::APPLICATION_STATE_WAITLISTED);
+  ASSERT_EQ(waitlisted.size(), 1u);
+  EXPECT_EQ(waitlisted[0].name(), "applications/app2");
+  EXPECT_EQ(waitlisted[0].etag(), "2");
   auto round = store_->RoundApplications(kRound);
   ASSERT_TRUE(round.ok());
   EXPECT_EQ((*round)[1].state(), v1::APPLICATION_STATE_WAITLISTED);
@@ -258,7 +259,7 @@ TEST_F(SqliteApplicationsStoreTest, DrawnOutcomesReadAsAppliedOneVersionOn) {
   before_draw.set_etag("1");
   before_draw.set_state(v1::APPLICATION_STATE_WITHDRAWN);
   EXPECT_TRUE(absl::IsAborted(Commit({before_draw})));
-  v1::Application withdrawn = page->items[0];
+  v1::Application withdrawn = waitlisted[0];
   withdrawn.set_state(v1::APPLICATION_STATE_WITHDRAWN);
   ASSERT_TRUE(Commit({withdrawn}).ok());
   Reopen();

@@ -8,7 +8,30 @@ namespace {
 using kexport::testing::SampleBrn;
 using kexport::testing::SampleFirm;
 
-using RegistryImportTest = RegistryFixture;
+class RegistryImportTest : public RegistryFixture {
+ protected:
+  struct Sent {
+    grpc::Status status;
+    v1::ImportFirmsResponse report;
+  };
+  // Streams sample firms 0 to rows - 1, row n with request id `{prefix}n`;
+  // `give_up`: the caller cancels before finishing.
+  Sent Stream(int rows, const std::string& prefix, bool give_up = false) {
+    grpc::ClientContext context;
+    Sent sent;
+    auto writer = stub_->ImportFirms(&context, &sent.report);
+    for (int row = 0; row < rows; ++row) {
+      v1::ImportFirmsRequest request;
+      *request.mutable_firm() = SampleFirm(SampleBrn(row));
+      request.set_request_id(prefix + std::to_string(row));
+      EXPECT_TRUE(writer->Write(request));
+    }
+    if (give_up) context.TryCancel();
+    writer->WritesDone();
+    sent.status = writer->Finish();
+    return sent;
+  }
+};
 
 TEST_F(RegistryImportTest, TenThousandRowsGoodOnesInBadOnesReported) {
   constexpr int kRows = 10000;
@@ -89,25 +112,13 @@ TEST_F(RegistryImportTest, TenThousandRowsGoodOnesInBadOnesReported) {
 }
 
 TEST_F(RegistryImportTest, ResendingTheStreamCreatesNothingTwice) {
-  auto send = [&](int rows) {
-    grpc::ClientContext context;
-    v1::ImportFirmsResponse report;
-    auto writer = stub_->ImportFirms(&context, &report);
-    for (int row = 0; row < rows; ++row) {
-      v1::ImportFirmsRequest request;
-      *request.mutable_firm() = SampleFirm(SampleBrn(row));
-      request.set_request_id("again-" + std::to_string(row));
-      writer->Write(request);
-    }
-    writer->WritesDone();
-    EXPECT_TRUE(writer->Finish().ok());
-    return report;
-  };
-  v1::ImportFirmsResponse first = send(30);
-  EXPECT_EQ(first.imported_count(), 30);
-  v1::ImportFirmsResponse second = send(30);
-  EXPECT_EQ(second.imported_count(), 30);
-  EXPECT_EQ(second.rejected_rows_size(), 0);
+  Sent first = Stream(30, "again-");
+  EXPECT_TRUE(first.status.ok()) << first.status.error_message();
+  EXPECT_EQ(first.report.imported_count(), 30);
+  Sent second = Stream(30, "again-");
+  EXPECT_TRUE(second.status.ok()) << second.status.error_message();
+  EXPECT_EQ(second.report.imported_count(), 30);
+  EXPECT_EQ(second.report.rejected_rows_size(), 0);
   EXPECT_EQ(ListAll().firms_size(), 30);
   EXPECT_EQ(ChangeCount(SampleBrn(0)), 1);
 }
@@ -117,28 +128,14 @@ TEST_F(RegistryImportTest, ResendingTheStreamCreatesNothingTwice) {
 // without a duplicate.
 TEST_F(RegistryImportTest, ResendingAfterTheCallerGaveUpCompletesTheImport) {
   constexpr int kRows = 900;  // a full batch and part of a second
-  auto stream = [&](bool give_up) {
-    grpc::ClientContext context;
-    v1::ImportFirmsResponse report;
-    auto writer = stub_->ImportFirms(&context, &report);
-    for (int row = 0; row < kRows; ++row) {
-      v1::ImportFirmsRequest request;
-      *request.mutable_firm() = SampleFirm(SampleBrn(row));
-      request.set_request_id("given-up-" + std::to_string(row));
-      EXPECT_TRUE(writer->Write(request));
-    }
-    if (give_up) context.TryCancel();
-    writer->WritesDone();
-    grpc::Status status = writer->Finish();
-    EXPECT_EQ(status.ok(), !give_up) << status.error_message();
-    return report;
-  };
-  stream(true);
+  Sent given_up = Stream(kRows, "given-up-", /*give_up=*/true);
+  EXPECT_FALSE(given_up.status.ok());
   EXPECT_LE(ListAll().firms_size(), kRows);
-  v1::ImportFirmsResponse resent = stream(false);
-  EXPECT_EQ(resent.received_count(), kRows);
-  EXPECT_EQ(resent.imported_count(), kRows);
-  EXPECT_EQ(resent.rejected_rows_size(), 0);
+  Sent resent = Stream(kRows, "given-up-");
+  EXPECT_TRUE(resent.status.ok()) << resent.status.error_message();
+  EXPECT_EQ(resent.report.received_count(), kRows);
+  EXPECT_EQ(resent.report.imported_count(), kRows);
+  EXPECT_EQ(resent.report.rejected_rows_size(), 0);
   EXPECT_EQ(ListAll().firms_size(), kRows);
   EXPECT_EQ(ChangeCount(SampleBrn(kRows - 1)), 1);
 }
