@@ -3,10 +3,25 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "clients/await.h"
 #include "clients/grpc_errors.h"
 #include "common/client.h"
 
 namespace kexport::clients {
+
+struct GrpcDesignationDirectory::PendingInForce {
+  std::unique_ptr<grpc::ClientContext> context;
+  designation::v1::GetFirmDesignationRequest request;
+  designation::v1::GetFirmDesignationResponse response;
+  InForceDone done;
+
+  absl::StatusOr<std::optional<designation::v1::Designation>> Result(
+      const grpc::Status& status) {
+    if (!status.ok()) return FromGrpc("designation", status);
+    if (!response.designated()) return std::nullopt;
+    return std::move(*response.mutable_designation());
+  }
+};
 
 GrpcDesignationDirectory::GrpcDesignationDirectory(const std::string& address,
                                                    absl::Duration timeout,
@@ -19,18 +34,24 @@ GrpcDesignationDirectory::GrpcDesignationDirectory(const std::string& address,
 
 absl::StatusOr<std::optional<designation::v1::Designation>> GrpcDesignationDirectory::InForce(
     const std::string& firm) {
-  designation::v1::GetFirmDesignationRequest request;
-  request.set_firm(firm);
-  designation::v1::GetFirmDesignationResponse response;
-  auto context = MakeCallContext(nullptr, timeout_, actor_);
-  grpc::Status status = stub_->GetFirmDesignation(context.get(), request, &response);
-  if (!status.ok()) {
-    return FromGrpc("designation", status);
-  }
-  if (!response.designated()) {
-    return std::nullopt;
-  }
-  return response.designation();
+  return Await<absl::StatusOr<std::optional<designation::v1::Designation>>>(
+      [&](InForceDone done) { InForceAsync(firm, std::move(done)); });
+}
+
+void GrpcDesignationDirectory::InForceAsync(const std::string& firm, InForceDone done) {
+  auto* pending = new PendingInForce;
+  pending->done = std::move(done);
+  pending->request.set_firm(firm);
+  pending->context = MakeCallContext(nullptr, timeout_, actor_);
+  stub_->async()->GetFirmDesignation(pending->context.get(), &pending->request,
+                                     &pending->response, [pending](grpc::Status status) {
+                                       // Freed first: the caller may be gone
+                                       // (and gRPC shut down) once answered.
+                                       InForceDone answer = std::move(pending->done);
+                                       auto result = pending->Result(status);
+                                       delete pending;
+                                       answer(std::move(result));
+                                     });
 }
 
 absl::StatusOr<designation::v1::GradeIncentives> GrpcDesignationDirectory::Incentives(

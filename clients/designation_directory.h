@@ -6,6 +6,7 @@
 //   ASSIGN_OR_RETURN(GradeIncentives incentives, designations.Incentives(d->grade()));
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,11 +19,18 @@ namespace kexport::clients {
 
 class DesignationDirectory {
  public:
+  using InForceDone =
+      std::function<void(absl::StatusOr<std::optional<designation::v1::Designation>>)>;
+
   virtual ~DesignationDirectory() = default;
   // The designation in force today, nullopt when none; UNAVAILABLE or
   // DEADLINE_EXCEEDED when the service cannot answer in time.
   virtual absl::StatusOr<std::optional<designation::v1::Designation>> InForce(
       const std::string& firm) = 0;
+  // As InForce, answering `done` (on another thread, or before returning).
+  virtual void InForceAsync(const std::string& firm, InForceDone done) {
+    done(InForce(firm));
+  }
   // The incentives the service's configuration grants `grade`.
   virtual absl::StatusOr<designation::v1::GradeIncentives> Incentives(
       designation::v1::Grade grade) = 0;
@@ -34,10 +42,13 @@ class GrpcDesignationDirectory final : public DesignationDirectory {
   GrpcDesignationDirectory(const std::string& address, absl::Duration timeout, std::string actor);
   absl::StatusOr<std::optional<designation::v1::Designation>> InForce(
       const std::string& firm) override;
+  void InForceAsync(const std::string& firm, InForceDone done) override;
   absl::StatusOr<designation::v1::GradeIncentives> Incentives(
       designation::v1::Grade grade) override;
 
  private:
+  struct PendingInForce;
+
   std::unique_ptr<designation::v1::Designations::Stub> stub_;
   absl::Duration timeout_;
   std::string actor_;

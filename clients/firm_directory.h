@@ -2,9 +2,11 @@
 // the registry client can change without touching them.
 //
 //   ASSIGN_OR_RETURN(std::optional<FirmFacts> firm, directory.Lookup(brn));
+//   directory.LookupAsync(brn, [](absl::StatusOr<std::optional<FirmFacts>> firm) {...});
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,10 +34,15 @@ struct FirmFacts {
 
 class FirmDirectory {
  public:
+  using LookupDone = std::function<void(absl::StatusOr<std::optional<FirmFacts>>)>;
+
   virtual ~FirmDirectory() = default;
   // nullopt for an unknown firm; UNAVAILABLE or DEADLINE_EXCEEDED when the
   // registry cannot answer in time.
   virtual absl::StatusOr<std::optional<FirmFacts>> Lookup(const std::string& brn) = 0;
+  // As Lookup, answering `done` (on another thread, or before returning),
+  // so a caller can ask other services meanwhile.
+  virtual void LookupAsync(const std::string& brn, LookupDone done) { done(Lookup(brn)); }
 };
 
 }  // namespace kexport::clients

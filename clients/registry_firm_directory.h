@@ -19,8 +19,11 @@ class RegistryFirmDirectory final : public FirmDirectory {
   RegistryFirmDirectory(const std::string& address, absl::Duration timeout, std::string actor);
 
   absl::StatusOr<std::optional<FirmFacts>> Lookup(const std::string& brn) override;
+  void LookupAsync(const std::string& brn, LookupDone done) override;
 
  private:
+  struct PendingLookup;
+
   std::unique_ptr<registry::v1::FirmRegistry::Stub> stub_;
   absl::Duration timeout_;
   std::string actor_;

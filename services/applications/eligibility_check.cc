@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
 #include "absl/strings/strip.h"
 #include "common/dates.h"
 #include "common/errors.h"
@@ -85,18 +86,37 @@ absl::StatusOr<Eligibility> EligibilityCheck::Judge(const v1::Application& appli
                                                     const v1::Program& program,
                                                     const v1::Round& round, absl::Time now) {
   const std::string brn(absl::StripPrefix(application.firm(), "firms/"));
-  ASSIGN_OR_RETURN(std::optional<clients::FirmFacts> facts, firms_->Lookup(brn));
-  if (!facts) {
+  const bool needs_designation = NeedsDesignation(program, round);
+  absl::StatusOr<std::optional<clients::FirmFacts>> facts;
+  absl::StatusOr<std::optional<designation::v1::Designation>> designation = std::nullopt;
+  // The registry and the designation service are asked at once: a
+  // submission waits for the slower answer, not for both in turn.
+  absl::BlockingCounter unanswered(needs_designation ? 2 : 1);
+  firms_->LookupAsync(brn, [&](absl::StatusOr<std::optional<clients::FirmFacts>> found) {
+    facts = std::move(found);
+    unanswered.DecrementCount();
+  });
+  if (needs_designation) {
+    designations_->InForceAsync(
+        application.firm(),
+        [&](absl::StatusOr<std::optional<designation::v1::Designation>> found) {
+          designation = std::move(found);
+          unanswered.DecrementCount();
+        });
+  }
+  // The bans kept here are read while the services answer.
+  absl::StatusOr<std::vector<v1::FirmBan>> bans = store_->FirmBans(application.firm());
+  unanswered.Wait();
+  RETURN_IF_ERROR(facts.status());
+  if (!*facts) {
     return NotFoundError("FIRM_NOT_FOUND",
                          absl::StrCat(application.firm(), " is not in the registry"));
   }
-  FirmSnapshot firm{{*std::move(facts)}, std::nullopt, false};
-  if (NeedsDesignation(program, round)) {
-    ASSIGN_OR_RETURN(firm.designation, designations_->InForce(application.firm()));
-  }
+  RETURN_IF_ERROR(designation.status());
+  FirmSnapshot firm{{**std::move(facts)}, *std::move(designation), false};
+  RETURN_IF_ERROR(bans.status());
   const absl::CivilDay today = KoreanDay(now);
-  ASSIGN_OR_RETURN(std::vector<v1::FirmBan> bans, store_->FirmBans(application.firm()));
-  firm.banned = std::any_of(bans.begin(), bans.end(), [&](const v1::FirmBan& ban) {
+  firm.banned = std::any_of(bans->begin(), bans->end(), [&](const v1::FirmBan& ban) {
     return BanCovers(ban, program.name(), today);
   });
 
