@@ -176,13 +176,17 @@ absl::StatusOr<std::unique_ptr<SqliteApplicationsStore>> SqliteApplicationsStore
     const std::string& path) {
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> db, SqliteDatabase::Open(path, Migrations()));
   RETURN_IF_ERROR(FillSelectionInputs(*db));
-  return std::unique_ptr<SqliteApplicationsStore>(new SqliteApplicationsStore(std::move(db)));
+  // Opened migrated: the reader finds nothing left to do.
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> reader,
+                   SqliteDatabase::Open(path, Migrations()));
+  return std::unique_ptr<SqliteApplicationsStore>(
+      new SqliteApplicationsStore(std::move(db), std::move(reader)));
 }
 
 absl::StatusOr<std::optional<AppliedRequest>> SqliteApplicationsStore::FindAppliedRequest(
     const std::string& request_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return kexport::FindAppliedRequest(*db_, request_id);
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  return kexport::FindAppliedRequest(*reader_, request_id);
 }
 
 absl::Status SqliteApplicationsStore::Commit(ApplicationsWrite& write) {
@@ -270,14 +274,14 @@ absl::Status SqliteApplicationsStore::ApplyWrite(ApplicationsWrite& write) {
 
 absl::StatusOr<std::optional<v1::Program>> SqliteApplicationsStore::GetProgram(
     const std::string& name) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return One<v1::Program>(*db_, "programs", name);
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  return One<v1::Program>(*reader_, "programs", name);
 }
 
 absl::StatusOr<Page<v1::Program>> SqliteApplicationsStore::ListPrograms(const PageRequest& page) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(read_mutex_);
   ASSIGN_OR_RETURN(SqliteStatement * statement,
-                   db_->Prepare("SELECT body, version, name FROM programs WHERE name > ?"
+                   reader_->Prepare("SELECT body, version, name FROM programs WHERE name > ?"
                                 " ORDER BY name LIMIT ?"));
   absl::Cleanup reset = [statement] { statement->Reset(); };
   statement->Bind(1, page.after.empty() ? std::string() : page.after[0]);
@@ -292,27 +296,27 @@ absl::StatusOr<Page<v1::Program>> SqliteApplicationsStore::ListPrograms(const Pa
 
 absl::StatusOr<std::optional<v1::Round>> SqliteApplicationsStore::GetRound(
     const std::string& name) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return One<v1::Round>(*db_, "rounds", name);
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  return One<v1::Round>(*reader_, "rounds", name);
 }
 
 absl::StatusOr<std::vector<v1::Round>> SqliteApplicationsStore::ProgramRounds(
     const std::string& program) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(read_mutex_);
   SqlValues values;
   values.Add(program);
   return ReadVersionedRecords<v1::Round>(
-      *db_, "SELECT body, version FROM rounds WHERE program = ? ORDER BY start_us, name", values);
+      *reader_, "SELECT body, version FROM rounds WHERE program = ? ORDER BY start_us, name", values);
 }
 
 absl::StatusOr<std::optional<v1::Application>> SqliteApplicationsStore::GetApplication(
     const std::string& name) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(read_mutex_);
   SqlValues values;
   values.Add(name);
   ASSIGN_OR_RETURN(std::vector<v1::Application> found,
                    ReadRows<v1::Application>(
-                       *db_,
+                       *reader_,
                        absl::StrCat("SELECT ", kApplicationNow, " FROM ", kApplicationsNowFrom,
                                     " WHERE a.name = ?"),
                        values, ReadApplicationNow));
@@ -350,8 +354,8 @@ absl::StatusOr<Page<v1::Application>> SqliteApplicationsStore::ListApplications(
   absl::StrAppend(&sql, " ORDER BY a.create_us ", direction, ", a.name ", direction,
                   " LIMIT ?");
   values.Add(int64_t{query.page.size} + 1);
-  std::lock_guard<std::mutex> lock(mutex_);
-  ASSIGN_OR_RETURN(SqliteStatement * statement, db_->Prepare(sql));
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement * statement, reader_->Prepare(sql));
   absl::Cleanup reset = [statement] { statement->Reset(); };
   values.BindTo(*statement);
   return ReadPage<v1::Application>(
@@ -366,11 +370,11 @@ absl::StatusOr<Page<v1::Application>> SqliteApplicationsStore::ListApplications(
 
 absl::StatusOr<std::vector<v1::Application>> SqliteApplicationsStore::RoundApplications(
     const std::string& round) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(read_mutex_);
   SqlValues values;
   values.Add(round);
   return ReadRows<v1::Application>(
-      *db_,
+      *reader_,
       absl::StrCat("SELECT ", kApplicationNow, " FROM ", kApplicationsNowFrom,
                    " WHERE a.round = ? ORDER BY a.submit_us, a.name"),
       values, ReadApplicationNow);
@@ -378,14 +382,14 @@ absl::StatusOr<std::vector<v1::Application>> SqliteApplicationsStore::RoundAppli
 
 absl::StatusOr<std::vector<SelectionCandidate>> SqliteApplicationsStore::SelectionCandidates(
     const std::string& round) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return ReadSelectionCandidates(*db_, round);
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  return ReadSelectionCandidates(*reader_, round);
 }
 
 absl::StatusOr<std::optional<v1::Selection>> SqliteApplicationsStore::GetSelection(
     const std::string& round) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return One<v1::Selection>(*db_, "selections", absl::StrCat(round, "/selection"));
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  return One<v1::Selection>(*reader_, "selections", absl::StrCat(round, "/selection"));
 }
 
 }  // namespace kexport::applications
@@ -394,8 +398,8 @@ namespace kexport::applications {
 
 absl::StatusOr<std::optional<v1::Award>> SqliteApplicationsStore::GetAward(
     const std::string& name) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return One<v1::Award>(*db_, "awards", name);
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  return One<v1::Award>(*reader_, "awards", name);
 }
 
 absl::StatusOr<Page<v1::Award>> SqliteApplicationsStore::ListAwards(const AwardQuery& query) {
@@ -421,8 +425,8 @@ absl::StatusOr<Page<v1::Award>> SqliteApplicationsStore::ListAwards(const AwardQ
   }
   sql += " ORDER BY a.name LIMIT ?";
   values.Add(int64_t{query.page.size} + 1);
-  std::lock_guard<std::mutex> lock(mutex_);
-  ASSIGN_OR_RETURN(SqliteStatement * statement, db_->Prepare(sql));
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement * statement, reader_->Prepare(sql));
   absl::Cleanup reset = [statement] { statement->Reset(); };
   values.BindTo(*statement);
   return ReadPage<v1::Award>(
@@ -435,26 +439,26 @@ absl::StatusOr<Page<v1::Award>> SqliteApplicationsStore::ListAwards(const AwardQ
 
 absl::StatusOr<std::vector<v1::Award>> SqliteApplicationsStore::RoundAwards(
     const std::string& round) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(read_mutex_);
   SqlValues values;
   values.Add(round);
   return ReadVersionedRecords<v1::Award>(
-      *db_, "SELECT body, version FROM awards WHERE round = ? ORDER BY name", values);
+      *reader_, "SELECT body, version FROM awards WHERE round = ? ORDER BY name", values);
 }
 
 absl::StatusOr<std::vector<v1::Award>> SqliteApplicationsStore::DueAwards() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(read_mutex_);
   return ReadVersionedRecords<v1::Award>(
-      *db_, "SELECT body, version FROM awards WHERE due = 1 ORDER BY update_us", SqlValues());
+      *reader_, "SELECT body, version FROM awards WHERE due = 1 ORDER BY update_us", SqlValues());
 }
 
 absl::StatusOr<std::optional<v1::FirmBan>> SqliteApplicationsStore::GetBan(
     const std::string& name) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(read_mutex_);
   SqlValues values;
   values.Add(name);
   ASSIGN_OR_RETURN(std::vector<v1::FirmBan> found,
-                   ReadBans(*db_, "SELECT body FROM bans WHERE name = ?", values));
+                   ReadBans(*reader_, "SELECT body FROM bans WHERE name = ?", values));
   if (found.empty()) return std::nullopt;
   return found.front();
 }
@@ -481,8 +485,8 @@ absl::StatusOr<Page<v1::FirmBan>> SqliteApplicationsStore::ListBans(const BanQue
   }
   sql += " ORDER BY create_us DESC, name DESC LIMIT ?";
   values.Add(int64_t{query.page.size} + 1);
-  std::lock_guard<std::mutex> lock(mutex_);
-  ASSIGN_OR_RETURN(SqliteStatement * statement, db_->Prepare(sql));
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement * statement, reader_->Prepare(sql));
   absl::Cleanup reset = [statement] { statement->Reset(); };
   values.BindTo(*statement);
   return ReadPage<v1::FirmBan>(
@@ -496,10 +500,10 @@ absl::StatusOr<Page<v1::FirmBan>> SqliteApplicationsStore::ListBans(const BanQue
 
 absl::StatusOr<std::vector<v1::FirmBan>> SqliteApplicationsStore::FirmBans(
     const std::string& firm) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(read_mutex_);
   SqlValues values;
   values.Add(firm);
-  return ReadBans(*db_, "SELECT body FROM bans WHERE firm = ? ORDER BY create_us", values);
+  return ReadBans(*reader_, "SELECT body FROM bans WHERE firm = ? ORDER BY create_us", values);
 }
 
 }  // namespace kexport::applications

@@ -8,7 +8,8 @@
 // alone, exactly as if it had run by itself after the writes before it), so
 // one fsync makes a whole batch durable. Commit returns only once the
 // transaction holding the write has committed, or with the error that
-// failed it.
+// failed it. Reads use a second connection, so they see committed writes
+// only and run while a batch commits.
 //
 //   ASSIGN_OR_RETURN(auto store, SqliteApplicationsStore::Open(path));
 #pragma once
@@ -54,7 +55,9 @@ class SqliteApplicationsStore final : public ApplicationsStore {
   absl::StatusOr<std::vector<v1::FirmBan>> FirmBans(const std::string& firm) override;
 
  private:
-  explicit SqliteApplicationsStore(std::unique_ptr<SqliteDatabase> db) : db_(std::move(db)) {}
+  SqliteApplicationsStore(std::unique_ptr<SqliteDatabase> db,
+                          std::unique_ptr<SqliteDatabase> reader)
+      : db_(std::move(db)), reader_(std::move(reader)) {}
 
   struct QueuedWrite {
     ApplicationsWrite* write;
@@ -66,8 +69,13 @@ class SqliteApplicationsStore final : public ApplicationsStore {
   // Requires mutex_ and an open transaction.
   absl::Status ApplyWrite(ApplicationsWrite& write);
 
+  // The connection that writes, held by one batch at a time.
   std::mutex mutex_;
   std::unique_ptr<SqliteDatabase> db_;
+  // Reads have their own connection: in WAL mode a read sees the last
+  // committed state and never waits for a batch's fsync.
+  std::mutex read_mutex_;
+  std::unique_ptr<SqliteDatabase> reader_;
 
   std::mutex queue_mutex_;
   std::condition_variable batch_done_;
