@@ -2,8 +2,9 @@
 """The kexport benchmark suite: starts a bare gRPC echo server (the baseline),
 Redis and the four services from a release build, runs every scenario with
 h2load and/or kexport-loadgen, and prints one table: calls per second, p50
-and p99 latency, the ratio to the echo baseline measured in the same run by
-the same generator, the target, and the CPU and peak RSS of each service.
+and p99 latency, the ratio to the echo baseline measured by the same
+generator just before and after the scenario (the mean of the two), the
+target, and the CPU and peak RSS of each service.
 The same figures go to a JSON file so runs can be compared.
 
     tools/bench.sh                     # builds release, then runs this
@@ -31,6 +32,7 @@ from kexportctl_lib import enums  # noqa: E402
 from kexportctl_lib import errors  # noqa: E402
 
 SERVICES = ("registry", "designation", "ledger", "applications")
+ECHO_METHOD = "/kexport.bench.v1.Echo/Echo"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 BENCH_ACCOUNT = "bench-2026-budget"
 
@@ -145,7 +147,10 @@ class Suite:
                 compare=True):
         """Runs `run()` (a load generator result dict), with each service's
         CPU time and peak RSS over the run, and records a table row; `compare`
-        puts the rate next to the echo baseline's."""
+        puts the rate next to the echo baseline's, measured by the same
+        generator just before and just after the scenario."""
+        bracket = compare and service != "echo"
+        before = self.echo_rate(generator) if bracket else None
         pids = self.pids()
         for pid in pids.values():
             reset_peak_rss(pid)
@@ -166,12 +171,24 @@ class Suite:
                                               row["peak_rss_mb"][service_name])
         if service == "echo":
             self.baselines[generator] = row["rate"]
-        baseline = self.baselines.get(generator)
+        if bracket:
+            baseline = (before + self.echo_rate(generator)) / 2
+        else:
+            baseline = self.baselines.get(generator)
+        row["baseline_rate"] = round(baseline, 1) if compare else None
         row["ratio"] = round(row["rate"] / baseline, 3) if baseline and compare else None
         row["met"] = self.judge(row)
         self.rows.append(row)
         self.print_row(row)
         return row
+
+    def echo_rate(self, generator):
+        """The bare echo's rate by `generator` now. These machines are shared:
+        a baseline taken minutes earlier can be off by half, so every ratio
+        uses one taken around its own scenario."""
+        if generator == "h2load":
+            return self.h2load("echo", "echo", ECHO_METHOD)["rate"]
+        return self.loadgen("echo", "echo")["rate"]
 
     @staticmethod
     def judge(row):
@@ -209,7 +226,7 @@ class Suite:
                          for name, pid in self.pids().items()}
         self.print_header()
         self.measure("echo (baseline)", "echo", "h2load",
-                     lambda: self.h2load("echo", "echo", "/kexport.bench.v1.Echo/Echo"))
+                     lambda: self.h2load("echo", "echo", ECHO_METHOD))
         self.measure("echo (baseline)", "echo", "loadgen",
                      lambda: self.loadgen("echo", "echo"))
 
@@ -246,7 +263,8 @@ class Suite:
         hit_rate = self.rows[-1]["rate"]
         self.measure(f"get firm, cache hit, open loop {hit_rate / 2:.0f}/s", "registry",
                      "loadgen", lambda: self.loadgen("registry", "get_firm", distinct=distinct,
-                                                     rate=int(hit_rate / 2)))
+                                                     rate=int(hit_rate / 2)),
+                     compare=False)  # its rate is set: the latency is the figure
         # Each firm once, never cached before; bounded so it ends in seconds.
         misses = min(rows - distinct, 30000)
         self.measure("get firm, cache miss", "registry", "loadgen",
