@@ -121,6 +121,8 @@ class Suite:
                         f"--scenario={scenario}", f"--write_body={body}"]
                        + [f"--{key}={value}" for key, value in flags.items()], check=True)
         log = os.path.join(self.work, f"{scenario}.h2load.log")
+        if os.path.exists(log):
+            os.remove(log)  # h2load appends to its log file
         done = subprocess.run(
             ["h2load", "-D", str(self.args.seconds), "-c", "4", "-m", "32", "-t", "1",
              "-H", "content-type: application/grpc", "-H", "te: trailers",
