@@ -10,12 +10,12 @@ std::string FirmKey(const std::string& brn) { return absl::StrCat("firm:", brn);
 
 }  // namespace
 
+absl::StatusOr<std::string> CachedFirmStore::GetFirmBytes(const std::string& brn) {
+  return firms_.Get(FirmKey(brn), [&] { return store_->GetFirmBytes(brn); });
+}
+
 absl::StatusOr<Firm> CachedFirmStore::GetFirm(const std::string& brn) {
-  ASSIGN_OR_RETURN(std::string bytes,
-                   firms_.Get(FirmKey(brn), [&]() -> absl::StatusOr<std::string> {
-                     ASSIGN_OR_RETURN(Firm firm, store_->GetFirm(brn));
-                     return firm.SerializeAsString();
-                   }));
+  ASSIGN_OR_RETURN(std::string bytes, GetFirmBytes(brn));
   Firm firm;
   if (!firm.ParseFromString(bytes)) {
     // A corrupt cache entry: drop it and read the record.

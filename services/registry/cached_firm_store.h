@@ -21,6 +21,8 @@ class CachedFirmStore final : public FirmStore {
     return store_->FindAppliedRequest(request_id);
   }
   absl::StatusOr<Firm> GetFirm(const std::string& brn) override;
+  // The cached bytes, not parsed: only the registry writes them.
+  absl::StatusOr<std::string> GetFirmBytes(const std::string& brn) override;
   absl::StatusOr<std::vector<Firm>> GetFirms(
       const std::vector<std::string>& brns) override;
   absl::StatusOr<Page<Firm>> ListFirms(const FirmQuery& query) override {

@@ -71,6 +71,12 @@ class FirmStore {
 
   // NOT_FOUND when unknown. The etag reflects the stored version.
   virtual absl::StatusOr<Firm> GetFirm(const std::string& brn) = 0;
+  // GetFirm's firm serialized: what a cache holds, sent as it is.
+  virtual absl::StatusOr<std::string> GetFirmBytes(const std::string& brn) {
+    absl::StatusOr<Firm> firm = GetFirm(brn);
+    if (!firm.ok()) return firm.status();
+    return firm->SerializeAsString();
+  }
 
   // In the order asked; NOT_FOUND naming the first unknown firm.
   virtual absl::StatusOr<std::vector<Firm>> GetFirms(

@@ -164,9 +164,9 @@ absl::StatusOr<Firm> Registrar::CreateFirm(const v1::CreateFirmRequest& request,
       });
 }
 
-absl::StatusOr<Firm> Registrar::GetFirm(const v1::GetFirmRequest& request) {
+absl::StatusOr<std::string> Registrar::GetFirmBytes(const v1::GetFirmRequest& request) {
   ASSIGN_OR_RETURN(std::string brn, BrnFromName(request.name(), "name"));
-  return store_->GetFirm(brn);
+  return store_->GetFirmBytes(brn);
 }
 
 absl::StatusOr<v1::BatchGetFirmsResponse> Registrar::BatchGetFirms(

@@ -38,7 +38,8 @@ class Registrar final {
 
   absl::StatusOr<Firm> CreateFirm(const v1::CreateFirmRequest& request,
                                   const std::string& actor);
-  absl::StatusOr<Firm> GetFirm(const v1::GetFirmRequest& request);
+  // The firm serialized, as the cache keeps it.
+  absl::StatusOr<std::string> GetFirmBytes(const v1::GetFirmRequest& request);
   absl::StatusOr<v1::BatchGetFirmsResponse> BatchGetFirms(
       const v1::BatchGetFirmsRequest& request);
   absl::StatusOr<v1::ListFirmsResponse> ListFirms(

@@ -9,7 +9,10 @@
 
 namespace kexport::registry {
 
-class RegistryHandler final : public v1::FirmRegistry::CallbackService {
+// GetFirm is a raw method: a cache hit goes out as the cached bytes, not
+// parsed into a Firm only to be serialized again (docs/performance.md).
+class RegistryHandler final
+    : public v1::FirmRegistry::WithRawCallbackMethod_GetFirm<v1::FirmRegistry::CallbackService> {
  public:
   RegistryHandler(Registrar* registrar, const ActorResolver* actors)
       : registrar_(registrar), actors_(actors) {}
@@ -18,8 +21,8 @@ class RegistryHandler final : public v1::FirmRegistry::CallbackService {
                                        const v1::CreateFirmRequest* request,
                                        Firm* response) override;
   grpc::ServerUnaryReactor* GetFirm(grpc::CallbackServerContext* context,
-                                    const v1::GetFirmRequest* request,
-                                    Firm* response) override;
+                                    const grpc::ByteBuffer* request,
+                                    grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* BatchGetFirms(
       grpc::CallbackServerContext* context,
       const v1::BatchGetFirmsRequest* request,
