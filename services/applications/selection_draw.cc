@@ -74,13 +74,16 @@ void DrawTies(std::vector<size_t>& order, const std::function<bool(size_t, size_
 }
 
 std::string ResultSha256(const std::vector<v1::SelectionEntry>& entries) {
-  std::string lines;
+  Sha256Stream hash;
+  std::string line;
   for (const v1::SelectionEntry& entry : entries) {
-    absl::StrAppend(&lines, entry.rank(), ",", entry.brn(), ",", entry.application(), ",",
+    line.clear();
+    absl::StrAppend(&line, entry.rank(), ",", entry.brn(), ",", entry.application(), ",",
                     entry.lottery_position(), ",",
                     v1::SelectionOutcome_Name(entry.outcome()), "\n");
+    hash.Update(line);
   }
-  return HexSha256(lines);
+  return absl::BytesToHexString(hash.Digest());
 }
 
 }  // namespace
@@ -100,17 +103,21 @@ std::string AlgorithmVersion(const v1::SelectionPolicy& policy) {
 
 std::string InputsSha256(
     const google::protobuf::RepeatedPtrField<v1::SelectionInput>& inputs) {
-  std::string lines;
+  Sha256Stream hash;
+  std::string line;
   for (const v1::SelectionInput& input : inputs) {
-    std::vector<std::string> scores;
-    for (const v1::CriterionScore& score : input.criterion_scores()) {
-      scores.push_back(absl::StrCat(score.criterion_id(), "=", score.score()));
-    }
-    absl::StrAppend(&lines, input.brn(), ",", input.application(), ",", input.weight(), ",",
-                    input.total_score_bp(), ",", absl::StrJoin(scores, ";"), ",",
-                    input.requested_amount_won(), ",", SubmitMicros(input), "\n");
+    line.clear();
+    absl::StrAppend(&line, input.brn(), ",", input.application(), ",", input.weight(), ",",
+                    input.total_score_bp(), ",");
+    absl::StrAppend(&line, absl::StrJoin(input.criterion_scores(), ";",
+                                         [](std::string* out, const v1::CriterionScore& score) {
+                                           absl::StrAppend(out, score.criterion_id(), "=",
+                                                           score.score());
+                                         }),
+                    ",", input.requested_amount_won(), ",", SubmitMicros(input), "\n");
+    hash.Update(line);
   }
-  return HexSha256(lines);
+  return absl::BytesToHexString(hash.Digest());
 }
 
 std::string CommitmentSha256(const v1::SelectionCommitment& commitment) {
