@@ -3,24 +3,26 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "clients/await.h"
 #include "clients/grpc_errors.h"
 #include "common/client.h"
 
 namespace kexport::clients {
+namespace {
+
+absl::StatusOr<std::optional<designation::v1::Designation>> InForceResult(
+    const grpc::Status& status, designation::v1::GetFirmDesignationResponse& response) {
+  if (!status.ok()) return FromGrpc("designation", status);
+  if (!response.designated()) return std::nullopt;
+  return std::move(*response.mutable_designation());
+}
+
+}  // namespace
 
 struct GrpcDesignationDirectory::PendingInForce {
   std::unique_ptr<grpc::ClientContext> context;
   designation::v1::GetFirmDesignationRequest request;
   designation::v1::GetFirmDesignationResponse response;
   InForceDone done;
-
-  absl::StatusOr<std::optional<designation::v1::Designation>> Result(
-      const grpc::Status& status) {
-    if (!status.ok()) return FromGrpc("designation", status);
-    if (!response.designated()) return std::nullopt;
-    return std::move(*response.mutable_designation());
-  }
 };
 
 GrpcDesignationDirectory::GrpcDesignationDirectory(const std::string& address,
@@ -34,8 +36,11 @@ GrpcDesignationDirectory::GrpcDesignationDirectory(const std::string& address,
 
 absl::StatusOr<std::optional<designation::v1::Designation>> GrpcDesignationDirectory::InForce(
     const std::string& firm) {
-  return Await<absl::StatusOr<std::optional<designation::v1::Designation>>>(
-      [&](InForceDone done) { InForceAsync(firm, std::move(done)); });
+  designation::v1::GetFirmDesignationRequest request;
+  request.set_firm(firm);
+  designation::v1::GetFirmDesignationResponse response;
+  auto context = MakeCallContext(nullptr, timeout_, actor_);
+  return InForceResult(stub_->GetFirmDesignation(context.get(), request, &response), response);
 }
 
 void GrpcDesignationDirectory::InForceAsync(const std::string& firm, InForceDone done) {
@@ -48,7 +53,7 @@ void GrpcDesignationDirectory::InForceAsync(const std::string& firm, InForceDone
                                        // Freed first: the caller may be gone
                                        // (and gRPC shut down) once answered.
                                        InForceDone answer = std::move(pending->done);
-                                       auto result = pending->Result(status);
+                                       auto result = InForceResult(status, pending->response);
                                        delete pending;
                                        answer(std::move(result));
                                      });

@@ -27,7 +27,8 @@ class DesignationDirectory {
   // DEADLINE_EXCEEDED when the service cannot answer in time.
   virtual absl::StatusOr<std::optional<designation::v1::Designation>> InForce(
       const std::string& firm) = 0;
-  // As InForce, answering `done` (on another thread, or before returning).
+  // As InForce, answering `done` (on one of gRPC's callback threads, or
+  // before returning); see FirmDirectory::LookupAsync before waiting for it.
   virtual void InForceAsync(const std::string& firm, InForceDone done) {
     done(InForce(firm));
   }

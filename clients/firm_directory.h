@@ -1,5 +1,6 @@
-// What other services need to know about a firm, from the registry. An interface, so the rules can be tested without a registry and
-// the registry client can change without touching them.
+// What other services need to know about a firm, from the registry. An
+// interface, so the rules can be tested without a registry and the registry
+// client can change without touching them.
 //
 //   ASSIGN_OR_RETURN(std::optional<FirmFacts> firm, directory.Lookup(brn));
 //   directory.LookupAsync(brn, [](absl::StatusOr<std::optional<FirmFacts>> firm) {...});
@@ -40,8 +41,10 @@ class FirmDirectory {
   // nullopt for an unknown firm; UNAVAILABLE or DEADLINE_EXCEEDED when the
   // registry cannot answer in time.
   virtual absl::StatusOr<std::optional<FirmFacts>> Lookup(const std::string& brn) = 0;
-  // As Lookup, answering `done` (on another thread, or before returning),
-  // so a caller can ask other services meanwhile.
+  // As Lookup, answering `done` (on one of gRPC's callback threads, or
+  // before returning), so a caller can ask other services meanwhile. A
+  // caller that then waits for `done` must not be on a gRPC callback
+  // thread itself: the answer may need that very thread.
   virtual void LookupAsync(const std::string& brn, LookupDone done) { done(Lookup(brn)); }
 };
 

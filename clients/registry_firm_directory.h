@@ -22,6 +22,7 @@ class RegistryFirmDirectory final : public FirmDirectory {
   void LookupAsync(const std::string& brn, LookupDone done) override;
 
  private:
+  struct LookupCalls;
   struct PendingLookup;
 
   std::unique_ptr<registry::v1::FirmRegistry::Stub> stub_;

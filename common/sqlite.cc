@@ -35,6 +35,8 @@ absl::Status SqliteError(sqlite3* db, absl::string_view what) {
 // allocation statistics, which take a global mutex on every malloc and free,
 // buy nothing; and a statement's small allocations come from a larger
 // per-connection lookaside pool instead of malloc.
+// Both calls fail only once SQLite is in use (nothing here opens it first):
+// then its defaults stay, which are correct, only slower.
 void ConfigureSqliteOnce() {
   static const bool configured = [] {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);

@@ -3,6 +3,9 @@
 // an ineligible firm, the registry going away, and SIGKILL.
 #include <signal.h>
 
+#include <thread>
+#include <vector>
+
 #include "clients/designation_directory.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -248,6 +251,29 @@ TEST_F(DesignationServiceTest, EveryPipelinePathThroughTheRealServices) {
   EXPECT_EQ(stub_->DecideDesignationApplication(Context("committee").get(), decide,
                                                 &rejected).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+// The service asks the registry from inside its call handlers: many such
+// calls at once must all be answered (a look-up waiting for an answer that
+// only the handler threads it holds could deliver would hang them all).
+TEST_F(DesignationServiceTest, ConcurrentSubmissionsAskingTheRegistryAllFinish) {
+  constexpr int kFirms = 8;
+  std::vector<std::string> firms;
+  for (int n = 0; n < kFirms; ++n) firms.push_back(RegisterFirm(40 + n));
+  std::vector<grpc::Status> statuses(kFirms);
+  std::vector<std::thread> callers;
+  for (int n = 0; n < kFirms; ++n) {
+    callers.emplace_back([&, n] {
+      v1::DesignationApplication application;
+      statuses[n] = stub_->SubmitDesignationApplication(
+          Context().get(), Application(firms[n], "concurrent-" + std::to_string(n)),
+          &application);
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  for (int n = 0; n < kFirms; ++n) {
+    EXPECT_TRUE(statuses[n].ok()) << firms[n] << ": " << statuses[n].error_message();
+  }
 }
 
 TEST_F(DesignationServiceTest, AClosedFirmIsNotEligible) {
