@@ -15,8 +15,11 @@
 #include "common/actor.h"
 #include "common/grpc_status.h"
 #include "common/workers.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
 #include "grpcpp/server_context.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
+#include "grpcpp/support/slice.h"
 
 namespace kexport {
 
@@ -36,6 +39,32 @@ grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
                                       absl::StatusOr<Response> result, Response* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   Answer(reactor, std::move(result), response);
+  return reactor;
+}
+
+// For a method registered raw (`WithRawCallbackMethod_*`) whose answer is
+// already serialized, e.g. a cache entry: it goes out as it is, not parsed
+// into a message only to be serialized again. `answer(request)` returns
+// absl::StatusOr<std::string>.
+template <typename Request, typename Answer>
+grpc::ServerUnaryReactor* FinishRaw(grpc::CallbackServerContext* context,
+                                    const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
+                                    Answer answer) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  grpc::ByteBuffer received(*request);  // shares the slices; parsing consumes them
+  Request parsed;
+  if (!grpc::SerializationTraits<Request>::Deserialize(&received, &parsed).ok()) {
+    // gRPC's own answer to a request it cannot parse, which the call
+    // interceptor words as INVALID_ARGUMENT for every method alike.
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, ""));
+    return reactor;
+  }
+  absl::StatusOr<std::string> bytes = answer(parsed);
+  if (bytes.ok()) {
+    grpc::Slice slice(*bytes);
+    *response = grpc::ByteBuffer(&slice, 1);
+  }
+  reactor->Finish(ToGrpcStatus(bytes.status()));
   return reactor;
 }
 

@@ -77,9 +77,12 @@ grpc::ServerUnaryReactor* DesignationHandler::GetDesignation(
 }
 
 grpc::ServerUnaryReactor* DesignationHandler::GetFirmDesignation(
-    grpc::CallbackServerContext* context, const v1::GetFirmDesignationRequest* request,
-    v1::GetFirmDesignationResponse* response) {
-  return FinishUnary(context, designator_->GetFirmDesignation(*request), response);
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return FinishRaw<v1::GetFirmDesignationRequest>(
+      context, request, response, [this](const v1::GetFirmDesignationRequest& parsed) {
+        return designator_->GetFirmDesignationBytes(parsed);
+      });
 }
 
 grpc::ServerUnaryReactor* DesignationHandler::ListDesignations(

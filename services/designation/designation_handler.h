@@ -9,7 +9,11 @@
 
 namespace kexport::designation {
 
-class DesignationHandler final : public v1::Designations::CallbackService {
+// GetFirmDesignation is a raw method: today's cached answer goes out as the
+// cached bytes (docs/performance.md).
+class DesignationHandler final
+    : public v1::Designations::WithRawCallbackMethod_GetFirmDesignation<
+          v1::Designations::CallbackService> {
  public:
   DesignationHandler(Designator* designator, const ActorResolver* actors)
       : designator_(designator), actors_(actors) {}
@@ -40,9 +44,9 @@ class DesignationHandler final : public v1::Designations::CallbackService {
   grpc::ServerUnaryReactor* GetDesignation(grpc::CallbackServerContext* context,
                                            const v1::GetDesignationRequest* request,
                                            v1::Designation* response) override;
-  grpc::ServerUnaryReactor* GetFirmDesignation(
-      grpc::CallbackServerContext* context, const v1::GetFirmDesignationRequest* request,
-      v1::GetFirmDesignationResponse* response) override;
+  grpc::ServerUnaryReactor* GetFirmDesignation(grpc::CallbackServerContext* context,
+                                               const grpc::ByteBuffer* request,
+                                               grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListDesignations(
       grpc::CallbackServerContext* context, const v1::ListDesignationsRequest* request,
       v1::ListDesignationsResponse* response) override;

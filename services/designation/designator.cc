@@ -739,33 +739,24 @@ absl::StatusOr<v1::GetFirmDesignationResponse> Designator::LookUpFirm(
   return response;
 }
 
-absl::StatusOr<v1::GetFirmDesignationResponse> Designator::GetFirmDesignation(
+absl::StatusOr<std::string> Designator::GetFirmDesignationBytes(
     const v1::GetFirmDesignationRequest& request) {
-  ASSIGN_OR_RETURN(std::string brn, BrnFromName(request.firm(), "firm"));
-  (void)brn;
+  RETURN_IF_ERROR(BrnFromName(request.firm(), "firm").status());
+  auto look_up = [&](absl::CivilDay day) -> absl::StatusOr<std::string> {
+    ASSIGN_OR_RETURN(v1::GetFirmDesignationResponse response, LookUpFirm(request.firm(), day));
+    return response.SerializeAsString();
+  };
   if (request.has_as_of()) {
     if (!DateValid(request.as_of())) {
       return InvalidFieldError("as_of", "not a real calendar date");
     }
-    return LookUpFirm(request.firm(), ToCivilDay(request.as_of()));
+    return look_up(ToCivilDay(request.as_of()));
   }
   const absl::CivilDay today = Today();
-  if (cache_ == nullptr) {
-    return LookUpFirm(request.firm(), today);
-  }
-  // Today's answer is cached under today's date: tomorrow asks afresh.
-  ASSIGN_OR_RETURN(std::string bytes,
-                   firm_lookups_.Get(FirmKey(request.firm(), today),
-                                     [&]() -> absl::StatusOr<std::string> {
-                                       ASSIGN_OR_RETURN(auto response,
-                                                        LookUpFirm(request.firm(), today));
-                                       return response.SerializeAsString();
-                                     }));
-  v1::GetFirmDesignationResponse response;
-  if (!response.ParseFromString(bytes)) {
-    return LookUpFirm(request.firm(), today);
-  }
-  return response;
+  if (cache_ == nullptr) return look_up(today);
+  // Today's answer is cached under today's date: tomorrow asks afresh. The
+  // bytes are this service's own serialization, sent as they are.
+  return firm_lookups_.Get(FirmKey(request.firm(), today), [&] { return look_up(today); });
 }
 
 absl::StatusOr<v1::ListDesignationsResponse> Designator::ListDesignations(

@@ -52,7 +52,8 @@ class Designator final {
   absl::StatusOr<v1::ListDesignationApplicationsResponse> ListApplications(
       const v1::ListDesignationApplicationsRequest& request);
   absl::StatusOr<v1::Designation> GetDesignation(const v1::GetDesignationRequest& request);
-  absl::StatusOr<v1::GetFirmDesignationResponse> GetFirmDesignation(
+  // The answer serialized: today's comes as the cache keeps it.
+  absl::StatusOr<std::string> GetFirmDesignationBytes(
       const v1::GetFirmDesignationRequest& request);
   absl::StatusOr<v1::ListDesignationsResponse> ListDesignations(
       const v1::ListDesignationsRequest& request);

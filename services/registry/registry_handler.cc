@@ -17,22 +17,9 @@ grpc::ServerUnaryReactor* RegistryHandler::CreateFirm(
 grpc::ServerUnaryReactor* RegistryHandler::GetFirm(grpc::CallbackServerContext* context,
                                                    const grpc::ByteBuffer* request,
                                                    grpc::ByteBuffer* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  grpc::ByteBuffer received(*request);  // shares the slices; parsing consumes them
-  v1::GetFirmRequest parsed;
-  if (!grpc::SerializationTraits<v1::GetFirmRequest>::Deserialize(&received, &parsed).ok()) {
-    // gRPC's own answer to a request it cannot parse, which the call
-    // interceptor words as INVALID_ARGUMENT for every method alike.
-    reactor->Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, ""));
-    return reactor;
-  }
-  absl::StatusOr<std::string> firm = registrar_->GetFirmBytes(parsed);
-  if (firm.ok()) {
-    grpc::Slice bytes(*firm);
-    *response = grpc::ByteBuffer(&bytes, 1);
-  }
-  reactor->Finish(ToGrpcStatus(firm.status()));
-  return reactor;
+  return FinishRaw<v1::GetFirmRequest>(
+      context, request, response,
+      [this](const v1::GetFirmRequest& parsed) { return registrar_->GetFirmBytes(parsed); });
 }
 
 grpc::ServerUnaryReactor* RegistryHandler::BatchGetFirms(

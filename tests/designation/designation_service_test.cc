@@ -276,6 +276,17 @@ TEST_F(DesignationServiceTest, ConcurrentSubmissionsAskingTheRegistryAllFinish) 
   }
 }
 
+// GetFirmDesignation parses its own request (it sends cached bytes as they
+// are): an unparseable one is refused as by every other method.
+TEST_F(DesignationServiceTest, UnparseableFirmLookUpIsInvalidArgument) {
+  v1::GetFirmDesignationRequest request;
+  request.set_firm("firms/\xff\xfe");  // not UTF-8: the server cannot parse it
+  v1::GetFirmDesignationResponse response;
+  grpc::Status status = stub_->GetFirmDesignation(Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ReadErrorDetails(status).reason, "MALFORMED_REQUEST");
+}
+
 TEST_F(DesignationServiceTest, AClosedFirmIsNotEligible) {
   const std::string firm = RegisterFirm(2);
   registry::v1::CloseFirmRequest close;

@@ -157,7 +157,12 @@ class DesignatorTest : public ::testing::Test {
   v1::GetFirmDesignationResponse LookUp(const std::string& firm) {
     v1::GetFirmDesignationRequest request;
     request.set_firm(firm);
-    return designator_->GetFirmDesignation(request).value_or(v1::GetFirmDesignationResponse());
+    v1::GetFirmDesignationResponse response;
+    absl::StatusOr<std::string> bytes = designator_->GetFirmDesignationBytes(request);
+    if (bytes.ok()) {
+      EXPECT_TRUE(response.ParseFromString(*bytes));
+    }
+    return response;
   }
 
   kexport::testing::TempDir dir_;
