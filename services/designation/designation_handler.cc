@@ -7,9 +7,11 @@ namespace kexport::designation {
 grpc::ServerUnaryReactor* DesignationHandler::SubmitDesignationApplication(
     grpc::CallbackServerContext* context, const v1::SubmitDesignationApplicationRequest* request,
     v1::DesignationApplication* response) {
-  return FinishAsActor(
-      context, *actors_,
-      [&](const std::string& actor) { return designator_->Submit(*request, actor); },
+  return FinishAsActorOnWorker(
+      *workers_, context, *actors_,
+      [designator = designator_, request](const std::string& actor) {
+        return designator->Submit(*request, actor);
+      },
       response);
 }
 
@@ -25,9 +27,11 @@ grpc::ServerUnaryReactor* DesignationHandler::SubmitReview(
 grpc::ServerUnaryReactor* DesignationHandler::DecideDesignationApplication(
     grpc::CallbackServerContext* context, const v1::DecideDesignationApplicationRequest* request,
     v1::DesignationApplication* response) {
-  return FinishAsActor(
-      context, *actors_,
-      [&](const std::string& actor) { return designator_->Decide(*request, actor); },
+  return FinishAsActorOnWorker(
+      *workers_, context, *actors_,
+      [designator = designator_, request](const std::string& actor) {
+        return designator->Decide(*request, actor);
+      },
       response);
 }
 
@@ -52,9 +56,11 @@ grpc::ServerUnaryReactor* DesignationHandler::RevokeDesignation(
 grpc::ServerUnaryReactor* DesignationHandler::RunAnnualReview(
     grpc::CallbackServerContext* context, const v1::RunAnnualReviewRequest* request,
     v1::AnnualReview* response) {
-  return FinishAsActor(
-      context, *actors_,
-      [&](const std::string& actor) { return designator_->RunAnnualReview(*request, actor); },
+  return FinishAsActorOnWorker(
+      *workers_, context, *actors_,
+      [designator = designator_, request](const std::string& actor) {
+        return designator->RunAnnualReview(*request, actor);
+      },
       response);
 }
 

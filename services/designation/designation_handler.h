@@ -1,9 +1,12 @@
 // The gRPC face of G-PASS designation: resolves the caller, asks the
 // Designator, and turns its results into responses and gRPC errors with
-// details. No rules here.
+// details. No rules here. The calls that ask the registry (submission,
+// decision, annual review) run on `workers`: a blocking call on one of
+// gRPC's few callback threads would hold up every call queued behind it.
 #pragma once
 
 #include "common/actor.h"
+#include "common/workers.h"
 #include "kexport/designation/v1/designation.grpc.pb.h"
 #include "services/designation/designator.h"
 
@@ -15,8 +18,8 @@ class DesignationHandler final
     : public v1::Designations::WithRawCallbackMethod_GetFirmDesignation<
           v1::Designations::CallbackService> {
  public:
-  DesignationHandler(Designator* designator, const ActorResolver* actors)
-      : designator_(designator), actors_(actors) {}
+  DesignationHandler(Designator* designator, const ActorResolver* actors, Workers* workers)
+      : designator_(designator), actors_(actors), workers_(workers) {}
 
   grpc::ServerUnaryReactor* SubmitDesignationApplication(
       grpc::CallbackServerContext* context,
@@ -76,6 +79,7 @@ class DesignationHandler final
  private:
   Designator* designator_;
   const ActorResolver* actors_;
+  Workers* workers_;
 };
 
 }  // namespace kexport::designation

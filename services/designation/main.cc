@@ -24,6 +24,9 @@ ABSL_FLAG(std::string, registry_addr, "127.0.0.1:50051",
           "The firm registry's gRPC address, host:port");
 ABSL_FLAG(absl::Duration, registry_timeout, absl::Seconds(2),
           "Deadline of each call to the registry");
+ABSL_FLAG(int, registry_threads, 8,
+          "Threads that run the calls which wait on the registry (submission, decision, "
+          "annual review)");
 ABSL_FLAG(bool, seed_demo_history, false,
           "Into an empty database, write demo designations from 2012 on (the "
           "published 341 firms in 2016 and 1,501 in 2025); demo only");
@@ -66,8 +69,13 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_registry_addr), absl::GetFlag(FLAGS_registry_timeout), "designation");
   designation::Designator designator(store->get(), &registry, &*policy, cache.get(),
                                      absl::GetFlag(FLAGS_cache_ttl), kexport::SystemClock());
+  if (absl::GetFlag(FLAGS_registry_threads) < 1) {
+    return StartupFailed("configure",
+                         absl::InvalidArgumentError("--registry_threads must be >= 1"));
+  }
   kexport::MetadataActorResolver actors;
-  designation::DesignationHandler handler(&designator, &actors);
+  kexport::Workers workers(absl::GetFlag(FLAGS_registry_threads));
+  designation::DesignationHandler handler(&designator, &actors, &workers);
 
   absl::Status served = kexport::Serve(
       kexport::ServeOptionsFromFlags(
