@@ -20,6 +20,8 @@ std::string HexSha256(absl::string_view bytes) {
   return absl::BytesToHexString(Sha256(bytes));
 }
 
+std::string HexDigest(Sha256Stream& hash) { return absl::BytesToHexString(hash.Digest()); }
+
 int64_t SubmitMicros(const v1::SelectionInput& input) {
   return absl::ToUnixMicros(FromTimestamp(input.submit_time()));
 }
@@ -83,7 +85,7 @@ std::string ResultSha256(const std::vector<v1::SelectionEntry>& entries) {
                     v1::SelectionOutcome_Name(entry.outcome()), "\n");
     hash.Update(line);
   }
-  return absl::BytesToHexString(hash.Digest());
+  return HexDigest(hash);
 }
 
 }  // namespace
@@ -117,7 +119,7 @@ std::string InputsSha256(
                     ",", input.requested_amount_won(), ",", SubmitMicros(input), "\n");
     hash.Update(line);
   }
-  return absl::BytesToHexString(hash.Digest());
+  return HexDigest(hash);
 }
 
 std::string CommitmentSha256(const v1::SelectionCommitment& commitment) {

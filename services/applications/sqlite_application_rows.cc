@@ -146,26 +146,22 @@ absl::StatusOr<std::vector<SelectionCandidate>> ReadSelectionCandidates(
 }
 
 absl::Status FillSelectionInputs(SqliteDatabase& db) {
-  ASSIGN_OR_RETURN(SqliteStatement * query,
-                   db.Prepare("SELECT body FROM applications WHERE selection_input IS NULL"));
   // Only what the update needs is kept, not the records.
   struct Filled {
     std::string name;
     std::string input;
     int64_t reviews;
   };
-  std::vector<Filled> filled;
-  {
-    absl::Cleanup reset = [query] { query->Reset(); };
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, query->Step());
-      if (!row) break;
-      ASSIGN_OR_RETURN(v1::Application application,
-                       ParseVersioned<v1::Application>(query->ColumnText(0), 0));
-      filled.push_back({application.name(), InputOf(application).SerializeAsString(),
-                        application.reviews_size()});
-    }
-  }
+  ASSIGN_OR_RETURN(
+      std::vector<Filled> filled,
+      ReadRows<Filled>(db, "SELECT body FROM applications WHERE selection_input IS NULL",
+                       SqlValues(), [](const SqliteStatement& row) -> absl::StatusOr<Filled> {
+                         ASSIGN_OR_RETURN(v1::Application application,
+                                          ParseVersioned<v1::Application>(row.ColumnText(0), 0));
+                         return Filled{application.name(),
+                                       InputOf(application).SerializeAsString(),
+                                       application.reviews_size()};
+                       }));
   if (filled.empty()) return absl::OkStatus();
   SqliteTransaction tx(db);
   RETURN_IF_ERROR(tx.begun());

@@ -176,9 +176,8 @@ absl::StatusOr<std::unique_ptr<SqliteApplicationsStore>> SqliteApplicationsStore
     const std::string& path) {
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> db, SqliteDatabase::Open(path, Migrations()));
   RETURN_IF_ERROR(FillSelectionInputs(*db));
-  // Opened migrated: the reader finds nothing left to do.
-  ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> reader,
-                   SqliteDatabase::Open(path, Migrations()));
+  // The writer has migrated the file: the reader has nothing to run.
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> reader, SqliteDatabase::Open(path, {}));
   return std::unique_ptr<SqliteApplicationsStore>(
       new SqliteApplicationsStore(std::move(db), std::move(reader)));
 }

@@ -395,10 +395,9 @@ absl::StatusOr<std::unique_ptr<SqliteLedgerStore>> SqliteLedgerStore::Open(
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> writer,
                    SqliteDatabase::Open(path, Migrations()));
   RETURN_IF_ERROR(writer->LimitSize(max_bytes));
-  ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> reader,
-                   SqliteDatabase::Open(path, Migrations()));
-  ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> audit,
-                   SqliteDatabase::Open(path, Migrations()));
+  // The writer has migrated the file: the other connections have nothing to run.
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> reader, SqliteDatabase::Open(path, {}));
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> audit, SqliteDatabase::Open(path, {}));
   return std::unique_ptr<SqliteLedgerStore>(new SqliteLedgerStore(
       std::move(writer), std::move(reader), std::move(audit)));
 }

@@ -19,7 +19,10 @@ void ImportReactor::OnReadDone(bool ok) {
     filling_.push_back(std::move(row_));
     row_.Clear();
     if (filling_.size() < kBatchRows && filling_bytes_ < kBatchBytes) {
-      if (!FinishIfFailed()) StartRead(&row_);
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (FinishIfFailed(lock)) return;
+      lock.unlock();
+      StartRead(&row_);
       return;
     }
   }
@@ -29,21 +32,15 @@ void ImportReactor::OnReadDone(bool ok) {
   filling_.clear();
   filling_bytes_ = 0;
   std::unique_lock<std::mutex> lock(mutex_);
+  if (FinishIfFailed(lock)) return;
   reading_ = false;
-  if (!failed_.ok()) {
-    grpc::Status failed = ToGrpcStatus(failed_);
-    lock.unlock();
-    Finish(failed);
-    return;
-  }
   waiting_batch_ = std::move(checked);
   waiting_ = true;
   waiting_last_ = !ok;
   if (!committing_) CommitWaiting(std::move(lock));
 }
 
-bool ImportReactor::FinishIfFailed() {
-  std::unique_lock<std::mutex> lock(mutex_);
+bool ImportReactor::FinishIfFailed(std::unique_lock<std::mutex>& lock) {
   if (failed_.ok()) return false;
   grpc::Status failed = ToGrpcStatus(failed_);
   reading_ = false;

@@ -33,8 +33,9 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportFirmsReques
  private:
   using Batch = std::vector<CheckedImportRow>;
 
-  // Finishes the call with the failed commit's status, if there is one.
-  bool FinishIfFailed();
+  // Finishes the call with the failed commit's status, if there is one,
+  // releasing `lock` (held on mutex_) to do so.
+  bool FinishIfFailed(std::unique_lock<std::mutex>& lock);
   // Commits the waiting batch on a worker; reads on meanwhile unless it is
   // the last. Called with no commit in flight.
   void CommitWaiting(std::unique_lock<std::mutex> lock);
