@@ -10,8 +10,9 @@ ReadThrough::Stripe& ReadThrough::StripeFor(const std::string& key) {
 
 absl::StatusOr<std::string> ReadThrough::Get(
     const std::string& key,
-    const std::function<absl::StatusOr<std::string>()>& load) {
-  if (std::optional<std::string> hit = cache_->Get(key)) {
+    const std::function<absl::StatusOr<std::string>()>& load,
+    Cache::Accept accept) {
+  if (std::optional<std::string> hit = cache_->Get(key, accept)) {
     return *std::move(hit);
   }
   return flights_.Do(key, [&]() -> absl::StatusOr<std::string> {

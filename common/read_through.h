@@ -2,11 +2,14 @@
 // miss loads from the store once per key however many callers wait
 // (single-flight) and refills the cache, unless the key was invalidated while
 // the load ran (then the loaded value may predate the write and is not
-// cached). Writers call Invalidate after their commit.
+// cached). A cached value that `accept` refuses (damaged, or not what the
+// key names) counts as a miss, and the refill replaces it. Writers call
+// Invalidate after their commit.
 //
 //   ReadThrough firms(&cache, absl::Minutes(10));
-//   absl::StatusOr<std::string> bytes =
-//       firms.Get("firm:" + brn, [&] { return store.LoadFirmBytes(brn); });
+//   absl::StatusOr<std::string> bytes = firms.Get(
+//       "firm:" + brn, [&] { return store.LoadFirmBytes(brn); },
+//       [&](absl::string_view value) { return IsFirm(value, brn); });
 #pragma once
 
 #include <array>
@@ -28,7 +31,8 @@ class ReadThrough final {
 
   absl::StatusOr<std::string> Get(
       const std::string& key,
-      const std::function<absl::StatusOr<std::string>()>& load);
+      const std::function<absl::StatusOr<std::string>()>& load,
+      Cache::Accept accept);
 
   void Invalidate(const std::string& key);
 

@@ -217,7 +217,7 @@ bool RedisCache::PurgePrefix() {
   return true;
 }
 
-std::optional<std::string> RedisCache::Get(const std::string& key) {
+std::optional<std::string> RedisCache::Get(const std::string& key, Accept accept) {
   if (near_ != nullptr) {
     if (std::optional<std::string> hit = near_->Get(key)) {
       return hit;
@@ -244,6 +244,9 @@ std::optional<std::string> RedisCache::Get(const std::string& key) {
     return std::nullopt;
   }
   std::string value(reply->str, reply->len);
+  if (!accept(value)) {
+    return std::nullopt;
+  }
   if (token.has_value()) {
     near_->Fill(*token, key, value, absl::Now() + options_.near_ttl);
   }

@@ -73,7 +73,8 @@ class RedisCache final : public Cache {
   explicit RedisCache(RedisCacheOptions options);
   ~RedisCache() override;
 
-  std::optional<std::string> Get(const std::string& key) override;
+  using Cache::Get;
+  std::optional<std::string> Get(const std::string& key, Accept accept) override;
   void Put(const std::string& key, const std::string& value,
            absl::Duration ttl) override;
   void Invalidate(const std::string& key) override;

@@ -71,9 +71,16 @@ void Event(v1::Designation& designation, v1::DesignationState to, v1::Grade grad
   *designation.mutable_update_time() = ToTimestamp(now);
 }
 
-// The etag a record read at `etag` gets from the next commit ("" is new).
+// Where a firm's look-up on `day` is cached.
 std::string FirmKey(const std::string& firm, absl::CivilDay day) {
   return absl::StrCat("firm-designation:", firm, ":", absl::FormatCivilTime(day));
+}
+
+// Bytes from Redis are served only if they are the look-up asked for.
+bool IsLookUp(absl::string_view bytes, const std::string& firm, absl::CivilDay day) {
+  v1::GetFirmDesignationResponse response;
+  return response.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) &&
+         response.firm() == firm && ToCivilDay(response.as_of()) == day;
 }
 
 // A built-in registry check of the pre-screen (it passed: the submission
@@ -756,7 +763,9 @@ absl::StatusOr<std::string> Designator::GetFirmDesignationBytes(
   if (cache_ == nullptr) return look_up(today);
   // Today's answer is cached under today's date: tomorrow asks afresh. The
   // bytes are this service's own serialization, sent as they are.
-  return firm_lookups_.Get(FirmKey(request.firm(), today), [&] { return look_up(today); });
+  return firm_lookups_.Get(
+      FirmKey(request.firm(), today), [&] { return look_up(today); },
+      [&](absl::string_view bytes) { return IsLookUp(bytes, request.firm(), today); });
 }
 
 absl::StatusOr<v1::ListDesignationsResponse> Designator::ListDesignations(

@@ -8,20 +8,26 @@ namespace {
 
 std::string FirmKey(const std::string& brn) { return absl::StrCat("firm:", brn); }
 
+// Bytes from Redis are served only if they are a firm, and the one asked for.
+bool IsFirm(absl::string_view bytes, const std::string& brn) {
+  Firm firm;
+  return firm.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) && firm.brn() == brn;
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> CachedFirmStore::GetFirmBytes(const std::string& brn) {
-  return firms_.Get(FirmKey(brn), [&] { return store_->GetFirmBytes(brn); });
+  return firms_.Get(
+      FirmKey(brn), [&] { return store_->GetFirmBytes(brn); },
+      [&](absl::string_view bytes) { return IsFirm(bytes, brn); });
 }
 
 absl::StatusOr<Firm> CachedFirmStore::GetFirm(const std::string& brn) {
   ASSIGN_OR_RETURN(std::string bytes, GetFirmBytes(brn));
   Firm firm;
-  if (!firm.ParseFromString(bytes)) {
-    // A corrupt cache entry: drop it and read the record.
-    firms_.Invalidate(FirmKey(brn));
-    return store_->GetFirm(brn);
-  }
+  // The bytes passed IsFirm or came from the store: this cannot fail, but
+  // if it did, the store has the answer.
+  if (!firm.ParseFromString(bytes)) return store_->GetFirm(brn);
   return firm;
 }
 

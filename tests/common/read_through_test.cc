@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 
@@ -14,9 +15,10 @@ namespace {
 // An in-memory cache that can be switched off, as Redis can go away.
 class FakeCache final : public Cache {
  public:
-  std::optional<std::string> Get(const std::string& key) override {
+  using Cache::Get;
+  std::optional<std::string> Get(const std::string& key, Accept accept) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (down_ || !values_.contains(key)) {
+    if (down_ || !values_.contains(key) || !accept(values_[key])) {
       return std::nullopt;
     }
     return values_[key];
@@ -47,6 +49,8 @@ class FakeCache final : public Cache {
   absl::flat_hash_map<std::string, std::string> values_;
 };
 
+bool AnyValue(absl::string_view) { return true; }
+
 TEST(ReadThroughTest, MissLoadsOnceThenHits) {
   FakeCache cache;
   ReadThrough reads(&cache, absl::Minutes(1));
@@ -55,8 +59,24 @@ TEST(ReadThroughTest, MissLoadsOnceThenHits) {
     ++loads;
     return std::string("v1");
   };
-  EXPECT_EQ(*reads.Get("k", load), "v1");
-  EXPECT_EQ(*reads.Get("k", load), "v1");
+  EXPECT_EQ(*reads.Get("k", load, AnyValue), "v1");
+  EXPECT_EQ(*reads.Get("k", load, AnyValue), "v1");
+  EXPECT_EQ(loads, 1);
+}
+
+TEST(ReadThroughTest, ARefusedValueIsAMissAndTheRefillReplacesIt) {
+  FakeCache cache;
+  ReadThrough reads(&cache, absl::Minutes(1));
+  cache.Put("k", "damaged", absl::Minutes(1));
+  int loads = 0;
+  auto load = [&]() -> absl::StatusOr<std::string> {
+    ++loads;
+    return std::string("v1");
+  };
+  auto is_version = [](absl::string_view value) { return absl::StartsWith(value, "v"); };
+  EXPECT_EQ(*reads.Get("k", load, is_version), "v1");
+  EXPECT_EQ(cache.Get("k"), "v1");
+  EXPECT_EQ(*reads.Get("k", load, is_version), "v1");
   EXPECT_EQ(loads, 1);
 }
 
@@ -66,7 +86,7 @@ TEST(ReadThroughTest, ErrorsAreNotCached) {
   auto missing = []() -> absl::StatusOr<std::string> {
     return absl::NotFoundError("no");
   };
-  EXPECT_EQ(reads.Get("k", missing).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(reads.Get("k", missing, AnyValue).status().code(), absl::StatusCode::kNotFound);
   EXPECT_FALSE(cache.Has("k"));
 }
 
@@ -75,10 +95,10 @@ TEST(ReadThroughTest, InvalidateDropsTheEntry) {
   ReadThrough reads(&cache, absl::Minutes(1));
   std::string stored = "v1";
   auto load = [&]() -> absl::StatusOr<std::string> { return stored; };
-  EXPECT_EQ(*reads.Get("k", load), "v1");
+  EXPECT_EQ(*reads.Get("k", load, AnyValue), "v1");
   stored = "v2";
   reads.Invalidate("k");
-  EXPECT_EQ(*reads.Get("k", load), "v2");
+  EXPECT_EQ(*reads.Get("k", load, AnyValue), "v2");
 }
 
 TEST(ReadThroughTest, ALoadThatRacedAWriteIsNotCached) {
@@ -90,7 +110,7 @@ TEST(ReadThroughTest, ALoadThatRacedAWriteIsNotCached) {
     reads.Invalidate("k");
     return std::string("v1");
   };
-  EXPECT_EQ(*reads.Get("k", load), "v1");
+  EXPECT_EQ(*reads.Get("k", load, AnyValue), "v1");
   EXPECT_FALSE(cache.Has("k"));
 }
 
@@ -108,7 +128,7 @@ TEST(ReadThroughTest, ConcurrentMissesShareOneLoad) {
   std::atomic<int> answers{0};
   for (int i = 0; i < 8; ++i) {
     readers.emplace_back([&] {
-      if (*reads.Get("k", load) == "v") {
+      if (*reads.Get("k", load, AnyValue) == "v") {
         ++answers;
       }
     });
@@ -132,11 +152,11 @@ TEST(ReadThroughTest, ACacheThatIsDownFallsBackToTheStore) {
     ++loads;
     return std::string("v");
   };
-  EXPECT_EQ(*reads.Get("k", load), "v");
-  EXPECT_EQ(*reads.Get("k", load), "v");
+  EXPECT_EQ(*reads.Get("k", load, AnyValue), "v");
+  EXPECT_EQ(*reads.Get("k", load, AnyValue), "v");
   EXPECT_EQ(loads, 2);
   cache.set_down(false);
-  EXPECT_EQ(*reads.Get("k", load), "v");
+  EXPECT_EQ(*reads.Get("k", load, AnyValue), "v");
   EXPECT_TRUE(cache.Has("k"));
 }
 

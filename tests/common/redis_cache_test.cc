@@ -134,6 +134,18 @@ TEST_P(RedisCacheTest, PutGetInvalidateUnderThePrefix) {
   EXPECT_EQ(redis_.Get("test:k"), std::nullopt);
 }
 
+TEST_P(RedisCacheTest, AValueRefusedIsAMissAndIsNotKeptNear) {
+  RedisCache cache(Options());
+  cache.Get("warm-up");  // connects, purging the prefix first
+  if (GetParam() != 0) WarmUp(cache);
+  ASSERT_TRUE(redis_.Set("test:k", "damaged"));
+  auto refuse = [](absl::string_view) { return false; };
+  EXPECT_EQ(cache.Get("k", refuse), std::nullopt);
+  // Kept near, it would be served now without the check.
+  EXPECT_EQ(cache.Get("k", refuse), std::nullopt);
+  EXPECT_EQ(cache.Get("k"), "damaged");
+}
+
 TEST_P(RedisCacheTest, EntriesExpire) {
   RedisCache cache(Options());
   cache.Put("k", "v", absl::Milliseconds(50));

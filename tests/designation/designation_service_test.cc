@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "clients/designation_directory.h"
+#include "common/dates.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kexport/designation/v1/designation.grpc.pb.h"
@@ -160,6 +161,35 @@ TEST_F(DesignationServiceTest, ApprovedThenRevokedIsNeverReportedDesignatedAfter
       Context().get(), [&] { revoke.set_request_id("revoke-2"); return revoke; }(), &revoked);
   EXPECT_EQ(twice.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(ReadErrorDetails(twice).metadata["state"], "DESIGNATION_STATE_REVOKED");
+}
+
+// Only this service writes its keys in Redis, but what Redis hands back is
+// checked before it is served: a value under one firm's key that is another
+// firm's answer is a miss, and the refill replaces it.
+TEST_F(DesignationServiceTest, ACachedLookUpOfAnotherFirmIsNeverServed) {
+  const std::string designated = RegisterFirm(5);
+  const std::string other = RegisterFirm(6);
+  Approve(designated);
+  ASSERT_TRUE(LookUp(designated).designated());
+  ASSERT_FALSE(LookUp(other).designated());
+  const std::string today = absl::FormatCivilTime(KoreanDay(absl::Now()));
+  auto key = [&](const std::string& firm) {
+    return "kexport:designation:firm-designation:" + firm + ":" + today;
+  };
+  std::optional<std::string> designated_bytes = redis_.Get(key(designated));
+  ASSERT_TRUE(designated_bytes.has_value());
+  ASSERT_TRUE(redis_.Set(key(other), *designated_bytes));
+  // The service hears of the change and reads Redis again; each read must
+  // still be the other firm's own answer.
+  for (int i = 0; i < 20; ++i) {
+    v1::GetFirmDesignationResponse read = LookUp(other);
+    EXPECT_EQ(read.firm(), other);
+    EXPECT_FALSE(read.designated());
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  v1::GetFirmDesignationResponse cached;
+  ASSERT_TRUE(cached.ParseFromString(redis_.Get(key(other)).value_or("")));
+  EXPECT_EQ(cached.firm(), other);
 }
 
 // The client the applications service checks eligibility with.

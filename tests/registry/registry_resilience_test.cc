@@ -95,6 +95,35 @@ TEST_F(RegistryResilienceTest, HungRedisNeverServesAStaleFirm) {
       absl::Seconds(15)));
 }
 
+// Only this service writes its keys in Redis, but what Redis hands back is
+// checked before it is served: damaged bytes, or another firm, are a miss
+// and the refill replaces them.
+TEST_F(RegistryResilienceTest, ADamagedOrWrongCacheEntryIsNeverServed) {
+  const std::string brn = SampleBrn(1);
+  const std::string other = SampleBrn(2);
+  MustCreate(brn);
+  MustCreate(other);
+  Firm read;
+  ASSERT_TRUE(GetFirm(other, &read).ok());
+  std::optional<std::string> other_bytes = redis_.Get(CacheKey(other));
+  ASSERT_TRUE(other_bytes.has_value());
+  for (const std::string& planted : {std::string("\xff damaged"), *other_bytes}) {
+    ASSERT_TRUE(GetFirm(brn, &read).ok());
+    ASSERT_TRUE(redis_.Set(CacheKey(brn), planted));
+    // The registry hears of the change and reads Redis again; each read
+    // must still be the firm asked for.
+    for (int i = 0; i < 20; ++i) {
+      grpc::Status status = GetFirm(brn, &read);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      EXPECT_EQ(read.brn(), brn);
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    Firm cached;
+    ASSERT_TRUE(cached.ParseFromString(redis_.Get(CacheKey(brn)).value_or("")));
+    EXPECT_EQ(cached.brn(), brn);
+  }
+}
+
 TEST_F(RegistryResilienceTest, EveryAcknowledgedWriteSurvivesSigkill) {
   std::vector<Firm> acknowledged;
   for (int i = 0; i < 40; ++i) {
