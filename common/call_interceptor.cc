@@ -1,14 +1,10 @@
 #include "common/call_interceptor.h"
 
-#include <algorithm>
 #include <string>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
-#include "common/errors.h"
-#include "common/grpc_status.h"
-#include "common/json_log.h"
+#include "common/access_log.h"
 #include "google/protobuf/descriptor.h"
 
 namespace kexport {
@@ -31,12 +27,7 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
-      auto* metadata = methods->GetRecvInitialMetadata();
-      auto it = metadata->find(kRequestIdMetadataKey);
-      if (it != metadata->end()) {
-        // Bounded so a hostile header cannot flood the log.
-        request_id_.assign(it->second.data(), std::min<size_t>(it->second.size(), 128));
-      }
+      request_id_ = std::string(RequestIdOf(*methods->GetRecvInitialMetadata()));
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
@@ -45,7 +36,7 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
         status = Malformed(status);
         methods->ModifySendStatus(status);
       }
-      Log(status);
+      AccessLog(method_, request_id_, status, start_);
     }
     methods->Proceed();
   }
@@ -55,19 +46,7 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
   grpc::Status Malformed(const grpc::Status& status) const {
     const google::protobuf::MethodDescriptor* method = KnownMethod(method_);
     if (method == nullptr) return status;
-    return ToGrpcStatus(ReasonedError(
-        absl::StatusCode::kInvalidArgument, "MALFORMED_REQUEST",
-        absl::StrCat("the request is not a valid ", method->input_type()->full_name(),
-                     " (is every string valid UTF-8?)")));
-  }
-
-  void Log(const grpc::Status& status) const {
-    JsonLog log(status.ok() ? "info" : "warn", "rpc");
-    log.Add("method", method_)
-        .Add("code", static_cast<int64_t>(status.error_code()))
-        .Add("latency_us", absl::ToInt64Microseconds(absl::Now() - start_));
-    if (!request_id_.empty()) log.Add("request_id", request_id_);
-    log.EmitSoon();
+    return MalformedRequest(method->input_type()->full_name());
   }
 
   const char* method_;
@@ -79,6 +58,7 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
 
 grpc::experimental::Interceptor* CallInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
+  if (info->method() != nullptr && logged_by_handler_.contains(info->method())) return nullptr;
   return new CallInterceptor(info->method());
 }
 

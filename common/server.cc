@@ -63,7 +63,7 @@ absl::Status Serve(const ServeOptions& options,
     std::vector<
         std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
         interceptors;
-    interceptors.push_back(std::make_unique<CallInterceptorFactory>());
+    interceptors.push_back(std::make_unique<CallInterceptorFactory>(options.logged_by_handler));
     builder.experimental().SetInterceptorCreators(std::move(interceptors));
   }
 

@@ -34,6 +34,9 @@ struct ServeOptions {
   // The access log and the malformed-request answer; only the benchmark's
   // bare echo baseline turns them off.
   bool interceptors = true;
+  // Methods (`/package.Service/Method`) that skip the interceptor: their
+  // handlers log and parse for themselves (FinishRaw in common/unary.h).
+  std::vector<std::string> logged_by_handler;
 };
 
 // Blocks SIGTERM and SIGINT so that Serve can wait for them, and ignores

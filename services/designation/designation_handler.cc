@@ -3,6 +3,18 @@
 #include "common/unary.h"
 
 namespace kexport::designation {
+namespace {
+
+const std::string& GetFirmDesignationMethod() {
+  static const std::string* const path =
+      new std::string(MethodPath(v1::Designations::service_full_name(), "GetFirmDesignation"));
+  return *path;
+}
+
+}  // namespace
+
+std::vector<std::string> DesignationHandler::RawMethods() { return {GetFirmDesignationMethod()}; }
+
 
 grpc::ServerUnaryReactor* DesignationHandler::SubmitDesignationApplication(
     grpc::CallbackServerContext* context, const v1::SubmitDesignationApplicationRequest* request,
@@ -86,7 +98,7 @@ grpc::ServerUnaryReactor* DesignationHandler::GetFirmDesignation(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   return FinishRaw<v1::GetFirmDesignationRequest>(
-      context, request, response, [this](const v1::GetFirmDesignationRequest& parsed) {
+      GetFirmDesignationMethod(), context, request, response, [this](const v1::GetFirmDesignationRequest& parsed) {
         return designator_->GetFirmDesignationBytes(parsed);
       });
 }

@@ -5,6 +5,9 @@
 // gRPC's few callback threads would hold up every call queued behind it.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "common/actor.h"
 #include "common/workers.h"
 #include "kexport/designation/v1/designation.grpc.pb.h"
@@ -20,6 +23,9 @@ class DesignationHandler final
  public:
   DesignationHandler(Designator* designator, const ActorResolver* actors, Workers* workers)
       : designator_(designator), actors_(actors), workers_(workers) {}
+
+  // The raw methods, which log for themselves (ServeOptions::logged_by_handler).
+  static std::vector<std::string> RawMethods();
 
   grpc::ServerUnaryReactor* SubmitDesignationApplication(
       grpc::CallbackServerContext* context,

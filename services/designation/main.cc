@@ -77,10 +77,10 @@ int main(int argc, char** argv) {
   kexport::Workers workers(absl::GetFlag(FLAGS_registry_threads));
   designation::DesignationHandler handler(&designator, &actors, &workers);
 
-  absl::Status served = kexport::Serve(
-      kexport::ServeOptionsFromFlags(
-          "designation", 50052, {designation::v1::Designations::service_full_name()}),
-      {&handler});
+  kexport::ServeOptions options = kexport::ServeOptionsFromFlags(
+      "designation", 50052, {designation::v1::Designations::service_full_name()});
+  options.logged_by_handler = designation::DesignationHandler::RawMethods();
+  absl::Status served = kexport::Serve(options, {&handler});
   if (!served.ok()) {
     return StartupFailed("serve", served);
   }

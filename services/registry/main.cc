@@ -50,10 +50,10 @@ int main(int argc, char** argv) {
   kexport::MetadataActorResolver actors;
   kexport::registry::RegistryHandler handler(&registrar, &actors);
 
-  absl::Status served = kexport::Serve(
-      kexport::ServeOptionsFromFlags("registry", 50051,
-                                     {FirmRegistry::service_full_name()}),
-      {&handler});
+  kexport::ServeOptions options =
+      kexport::ServeOptionsFromFlags("registry", 50051, {FirmRegistry::service_full_name()});
+  options.logged_by_handler = kexport::registry::RegistryHandler::RawMethods();
+  absl::Status served = kexport::Serve(options, {&handler});
   if (!served.ok()) {
     return StartupFailed("serve", served);
   }

@@ -5,6 +5,18 @@
 #include "services/registry/import_reactor.h"
 
 namespace kexport::registry {
+namespace {
+
+const std::string& GetFirmMethod() {
+  static const std::string* const path =
+      new std::string(MethodPath(v1::FirmRegistry::service_full_name(), "GetFirm"));
+  return *path;
+}
+
+}  // namespace
+
+std::vector<std::string> RegistryHandler::RawMethods() { return {GetFirmMethod()}; }
+
 grpc::ServerUnaryReactor* RegistryHandler::CreateFirm(
     grpc::CallbackServerContext* context, const v1::CreateFirmRequest* request,
     Firm* response) {
@@ -18,7 +30,7 @@ grpc::ServerUnaryReactor* RegistryHandler::GetFirm(grpc::CallbackServerContext* 
                                                    const grpc::ByteBuffer* request,
                                                    grpc::ByteBuffer* response) {
   return FinishRaw<v1::GetFirmRequest>(
-      context, request, response,
+      GetFirmMethod(), context, request, response,
       [this](const v1::GetFirmRequest& parsed) { return registrar_->GetFirmBytes(parsed); });
 }
 

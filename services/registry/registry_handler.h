@@ -2,6 +2,9 @@
 // its results into responses and gRPC errors with details. No rules here.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "common/actor.h"
 #include "common/workers.h"
 #include "kexport/registry/v1/registry.grpc.pb.h"
@@ -16,6 +19,9 @@ class RegistryHandler final
  public:
   RegistryHandler(Registrar* registrar, const ActorResolver* actors)
       : registrar_(registrar), actors_(actors) {}
+
+  // The raw methods, which log for themselves (ServeOptions::logged_by_handler).
+  static std::vector<std::string> RawMethods();
 
   grpc::ServerUnaryReactor* CreateFirm(grpc::CallbackServerContext* context,
                                        const v1::CreateFirmRequest* request,

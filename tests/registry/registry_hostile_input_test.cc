@@ -67,6 +67,41 @@ TEST_F(RegistryHostileInputTest, TheAccessLogShowsWhatTheClientGot) {
   EXPECT_THAT(log, ::testing::HasSubstr(R"("request_id":"trace-malformed-1")"));
 }
 
+// GetFirm skips the call interceptor (it is a raw method) and writes its own
+// access line: once per call, with the status the client got.
+TEST_F(RegistryHostileInputTest, GetFirmWritesOneAccessLinePerCall) {
+  auto get = [&](const std::string& name, const std::string& request_id) {
+    v1::GetFirmRequest request;
+    request.set_name(name);
+    auto context = Context();
+    context->AddMetadata("x-request-id", request_id);
+    Firm firm;
+    return stub_->GetFirm(context.get(), request, &firm).error_code();
+  };
+  ASSERT_EQ(get("firms/" + SampleBrn(1), "trace-get-missing"), grpc::StatusCode::NOT_FOUND);
+  ASSERT_EQ(get(std::string("firms/") + kNotUtf8, "trace-get-malformed"),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  const std::string prefix = R"("method":"/kexport.registry.v1.FirmRegistry/GetFirm",)";
+  const std::string missing = prefix + R"("code":5,)";
+  const std::string malformed = prefix + R"("code":3,)";
+  std::string log;
+  for (int i = 0; i < 100 && log.find(malformed) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    log = registry_->ReadLog();
+  }
+  auto count = [&](const std::string& text) {
+    int found = 0;
+    for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) {
+      ++found;
+    }
+    return found;
+  };
+  EXPECT_EQ(count(missing), 1);
+  EXPECT_EQ(count(malformed), 1);
+  EXPECT_EQ(count(R"("request_id":"trace-get-missing")"), 1);
+  EXPECT_EQ(count(R"("request_id":"trace-get-malformed")"), 1);
+}
+
 TEST_F(RegistryHostileInputTest, UnparseableImportRowCutsTheStreamVisibly) {
   grpc::ClientContext context;
   v1::ImportFirmsResponse report;
