@@ -43,7 +43,12 @@ google::type::Date ToDate(absl::CivilDay day) {
   return date;
 }
 
-absl::TimeZone KoreaTimeZone() { return absl::FixedTimeZone(9 * 60 * 60); }
+absl::TimeZone KoreaTimeZone() {
+  // Built once: each FixedTimeZone names the zone and looks it up under a
+  // global lock, and cached look-ups ask for today on every call.
+  static const absl::TimeZone zone = absl::FixedTimeZone(9 * 60 * 60);
+  return zone;
+}
 
 absl::CivilDay KoreanDay(absl::Time time) { return absl::ToCivilDay(time, KoreaTimeZone()); }
 

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "clients/designation_directory.h"
 #include "common/dates.h"
 #include "gmock/gmock.h"
@@ -172,7 +173,8 @@ TEST_F(DesignationServiceTest, ACachedLookUpOfAnotherFirmIsNeverServed) {
   Approve(designated);
   ASSERT_TRUE(LookUp(designated).designated());
   ASSERT_FALSE(LookUp(other).designated());
-  const std::string today = absl::FormatCivilTime(KoreanDay(absl::Now()));
+  const absl::CivilDay day = KoreanDay(absl::Now());
+  const std::string today = absl::StrFormat("%04d%02d%02d", day.year(), day.month(), day.day());
   auto key = [&](const std::string& firm) {
     return "kexport:designation:firm-designation:" + firm + ":" + today;
   };
