@@ -24,6 +24,8 @@ ABSL_FLAG(int64_t, near_cache_bytes, 8 << 20,
           "Bytes of cached records kept in process memory in front of Redis, "
           "kept coherent by Redis client-side caching invalidations; a hit "
           "there costs no round trip. 0 turns the near cache off");
+ABSL_FLAG(int, max_message_bytes, 16 << 20,
+          "Largest gRPC message the service takes or sends, bytes");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "Time in-flight calls get to finish after SIGTERM");
 ABSL_FLAG(absl::Duration, drain_delay, absl::ZeroDuration(),
@@ -42,6 +44,7 @@ ServeOptions ServeOptionsFromFlags(std::string service_name, int default_port,
   options.port = port == 0 ? default_port : port;
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.drain_delay = absl::GetFlag(FLAGS_drain_delay);
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   return options;
 }
 

@@ -128,6 +128,18 @@ grpc::ServerUnaryReactor* ApplicationsHandler::VerifySelection(
   return OnWorker(context, selections_, &SelectionDesk::Verify, request, response);
 }
 
+grpc::ServerUnaryReactor* ApplicationsHandler::ListSelectionEntries(
+    grpc::CallbackServerContext* context, const v1::ListSelectionEntriesRequest* request,
+    v1::ListSelectionEntriesResponse* response) {
+  return OnWorker(context, selections_, &SelectionDesk::ListEntries, request, response);
+}
+
+grpc::ServerUnaryReactor* ApplicationsHandler::ListSelectionInputs(
+    grpc::CallbackServerContext* context, const v1::ListSelectionInputsRequest* request,
+    v1::ListSelectionInputsResponse* response) {
+  return OnWorker(context, selections_, &SelectionDesk::ListInputs, request, response);
+}
+
 grpc::ServerUnaryReactor* ApplicationsHandler::ListAwards(grpc::CallbackServerContext* context,
                                                           const v1::ListAwardsRequest* request,
                                                           v1::ListAwardsResponse* response) {

@@ -100,6 +100,12 @@ class ApplicationsHandler final : public v1::Applications::CallbackService {
   grpc::ServerUnaryReactor* VerifySelection(grpc::CallbackServerContext* context,
                                             const v1::VerifySelectionRequest* request,
                                             v1::VerifySelectionResponse* response) override;
+  grpc::ServerUnaryReactor* ListSelectionEntries(
+      grpc::CallbackServerContext* context, const v1::ListSelectionEntriesRequest* request,
+      v1::ListSelectionEntriesResponse* response) override;
+  grpc::ServerUnaryReactor* ListSelectionInputs(
+      grpc::CallbackServerContext* context, const v1::ListSelectionInputsRequest* request,
+      v1::ListSelectionInputsResponse* response) override;
   grpc::ServerUnaryReactor* ListAwards(grpc::CallbackServerContext* context,
                                        const v1::ListAwardsRequest* request,
                                        v1::ListAwardsResponse* response) override;

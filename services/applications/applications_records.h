@@ -26,7 +26,18 @@ absl::StatusOr<v1::Application> FindApplication(ApplicationsStore& store,
                                                 const std::string& etag = "");
 absl::StatusOr<v1::Award> FindAward(ApplicationsStore& store, const std::string& name,
                                     const std::string& etag = "");
+// A round's selection record with the counts of its inputs and entries,
+// without them unless it holds them itself (written before they were kept
+// apart).
+absl::StatusOr<v1::Selection> FindSelectionRecord(ApplicationsStore& store,
+                                                  const std::string& round);
+// The whole selection, every input and entry included.
 absl::StatusOr<v1::Selection> FindSelection(ApplicationsStore& store, const std::string& round);
+// Up to `count` inputs (entries) of the selection `record`, from `offset` on.
+absl::StatusOr<google::protobuf::RepeatedPtrField<v1::SelectionInput>> SelectionInputs(
+    ApplicationsStore& store, const v1::Selection& record, int64_t offset, int64_t count);
+absl::StatusOr<google::protobuf::RepeatedPtrField<v1::SelectionEntry>> SelectionEntries(
+    ApplicationsStore& store, const v1::Selection& record, int64_t offset, int64_t count);
 
 // Fills what a round shows but does not store: its state and its money.
 absl::Status Describe(ApplicationsStore& store, v1::Round& round, absl::Time now);

@@ -113,8 +113,17 @@ class ApplicationsStore {
   // A round's applications UNDER_REVIEW, by submission.
   virtual absl::StatusOr<std::vector<SelectionCandidate>> SelectionCandidates(
       const std::string& round) = 0;
+  // A round's selection record. Its inputs and entries are kept apart (see
+  // SelectionInputs) and the record carries their counts, unless it was
+  // written before they were kept apart: then it holds them itself.
   virtual absl::StatusOr<std::optional<v1::Selection>> GetSelection(
       const std::string& round) = 0;
+  // Up to `count` of the kept-apart inputs (entries) of `selection` (its
+  // name), from `offset` on, in order.
+  virtual absl::StatusOr<google::protobuf::RepeatedPtrField<v1::SelectionInput>> SelectionInputs(
+      const std::string& selection, int64_t offset, int64_t count) = 0;
+  virtual absl::StatusOr<google::protobuf::RepeatedPtrField<v1::SelectionEntry>>
+  SelectionEntries(const std::string& selection, int64_t offset, int64_t count) = 0;
 
   virtual absl::StatusOr<std::optional<v1::Award>> GetAward(const std::string& name) = 0;
   // By name.

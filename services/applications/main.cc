@@ -68,7 +68,10 @@ int main(int argc, char** argv) {
   applications::EligibilityCheck eligibility(&registry, &designations, store->get());
   applications::ProgramOffice programs(store->get(), clock);
   applications::ApplicationDesk desk(store->get(), &registry, &eligibility, &outbox, clock);
-  applications::SelectionDesk selections(store->get(), &ledger, &outbox, clock);
+  kexport::ServeOptions serving = kexport::ServeOptionsFromFlags(
+      "applications", 50053, {applications::v1::Applications::service_full_name()});
+  applications::SelectionDesk selections(store->get(), &ledger, &outbox, clock,
+                                         serving.max_message_bytes);
   applications::OpenDataSettings open_data;
   open_data.prefix = absl::GetFlag(FLAGS_open_data_prefix);
   applications::AwardOffice awards(store->get(), &ledger, &registry, &outbox, open_data,
@@ -94,10 +97,7 @@ int main(int argc, char** argv) {
   kexport::Workers workers(absl::GetFlag(FLAGS_handler_threads));
   applications::ApplicationsHandler handler({&programs, &desk, &selections, &awards, &bans},
                                             &actors, &workers);
-  absl::Status served = kexport::Serve(
-      kexport::ServeOptionsFromFlags("applications", 50053,
-                                     {applications::v1::Applications::service_full_name()}),
-      {&handler});
+  absl::Status served = kexport::Serve(serving, {&handler});
   if (!served.ok()) {
     return StartupFailed("serve", served);
   }

@@ -9,6 +9,7 @@
 #include "common/dates.h"
 #include "common/errors.h"
 #include "common/macros.h"
+#include "common/page_token.h"
 #include "common/record_version.h"
 #include "common/text.h"
 #include "services/applications/application_states.h"
@@ -59,15 +60,66 @@ absl::StatusOr<int64_t> Queued(ApplicationsStore& store, const v1::Round& round)
   }
 }
 
+constexpr PageLimits kSelectionPages{1000, 10000};  // default and largest page
+
+absl::Status CheckView(v1::SelectionView view) {
+  if (!v1::SelectionView_IsValid(view)) {
+    return InvalidFieldError("view", "SELECTION_VIEW_BASIC or SELECTION_VIEW_FULL");
+  }
+  return absl::OkStatus();
+}
+
+// Reads into `page` the page `paging` asks for of a list of `total` items,
+// `read(offset, count)` reading them, and returns the next page's token.
+// The cursor is an offset: a selection's lists never change once drawn.
+template <typename Item, typename Read>
+absl::StatusOr<std::string> ReadListPage(const PageRequest& paging, int64_t total, Read read,
+                                         google::protobuf::RepeatedPtrField<Item>* page) {
+  ASSIGN_OR_RETURN(int64_t offset, CursorNumber(paging, 0));
+  if (offset < 0 || offset > total) {
+    return InvalidFieldError("page_token", "points past the end of the list");
+  }
+  ASSIGN_OR_RETURN(*page, read(offset, paging.size));
+  const int64_t end = offset + page->size();
+  return NextPageToken(paging, end >= total ? std::vector<std::string>{}
+                                            : std::vector<std::string>{absl::StrCat(end)});
+}
+
 }  // namespace
 
 SelectionDesk::SelectionDesk(ApplicationsStore* store, clients::LedgerAccounts* ledger,
-                             LedgerOutbox* outbox, Clock clock)
+                             LedgerOutbox* outbox, Clock clock, int64_t max_answer_bytes)
     : store_(store),
       ledger_(ledger),
       outbox_(outbox),
       clock_(std::move(clock)),
+      max_answer_bytes_(max_answer_bytes),
       applied_requests_([this](const std::string& id) { return FindApplied(id); }) {}
+
+absl::Status SelectionDesk::CheckFits(const v1::Selection& selection,
+                                      v1::SelectionView view) const {
+  if (view == v1::SELECTION_VIEW_BASIC) return absl::OkStatus();
+  const size_t bytes = selection.ByteSizeLong();
+  if (static_cast<int64_t>(bytes) <= max_answer_bytes_) return absl::OkStatus();
+  return WithErrorMetadata(
+      FailedPreconditionError(
+          "SELECTION_TOO_LARGE",
+          absl::StrCat("the full selection is ", bytes, " bytes, more than one answer carries (",
+                       max_answer_bytes_,
+                       "): ask view SELECTION_VIEW_BASIC and page through ListSelectionInputs "
+                       "and ListSelectionEntries")),
+      {{"bytes", absl::StrCat(bytes)}, {"limit", absl::StrCat(max_answer_bytes_)}});
+}
+
+absl::StatusOr<v1::Selection> SelectionDesk::Show(v1::Selection selection,
+                                                  v1::SelectionView view) const {
+  RETURN_IF_ERROR(CheckFits(selection, view));
+  if (view == v1::SELECTION_VIEW_BASIC) {
+    selection.mutable_commitment()->clear_inputs();
+    selection.clear_entries();
+  }
+  return selection;
+}
 
 absl::StatusOr<std::optional<AppliedRequest>> SelectionDesk::FindApplied(
     const std::string& request_id) {
@@ -157,7 +209,11 @@ absl::StatusOr<v1::SelectionCommitment> SelectionDesk::Preview(
 absl::StatusOr<v1::Selection> SelectionDesk::Run(const v1::RunSelectionRequest& request,
                                                  const std::string& actor) {
   RETURN_IF_ERROR(ValidateRunSelection(request));
-  std::string fingerprint = RequestFingerprint(kRunSelection, request);
+  RETURN_IF_ERROR(CheckView(request.view()));
+  // The view shapes the answer, not the draw: a retry may ask another.
+  v1::RunSelectionRequest drawn_by = request;
+  drawn_by.clear_view();
+  std::string fingerprint = RequestFingerprint(kRunSelection, drawn_by);
   absl::StatusOr<v1::Selection> recorded = ApplyOnce<v1::Selection>(
       applied_requests_, request.request_id(), fingerprint,
       [&]() -> absl::StatusOr<v1::Selection> {
@@ -185,6 +241,9 @@ absl::StatusOr<v1::Selection> SelectionDesk::Run(const v1::RunSelectionRequest& 
         selection.set_result_sha256(result.result_sha256);
         selection.set_run_by(actor);
         *selection.mutable_draw_time() = ToTimestamp(now);
+        // Refused before anything is recorded, so that asking again for
+        // the BASIC view draws.
+        RETURN_IF_ERROR(CheckFits(selection, request.view()));
 
         // Outcomes are kept apart from the applications (the store shows
         // each application with its outcome); only the selected are read,
@@ -226,13 +285,52 @@ absl::StatusOr<v1::Selection> SelectionDesk::Run(const v1::RunSelectionRequest& 
         RETURN_IF_ERROR(store_->Commit(write));
         return std::move(write.selections.front());
       });
-  if (recorded.ok()) outbox_->Wake();
-  return recorded;
+  if (!recorded.ok()) return recorded;
+  outbox_->Wake();
+  return Show(*std::move(recorded), request.view());
 }
 
 absl::StatusOr<v1::Selection> SelectionDesk::Get(const v1::GetSelectionRequest& request) {
   ASSIGN_OR_RETURN(RoundRef ref, ParseSelectionName(request.name(), "name"));
-  return FindSelection(*store_, ref.Name());
+  RETURN_IF_ERROR(CheckView(request.view()));
+  ASSIGN_OR_RETURN(v1::Selection selection, request.view() == v1::SELECTION_VIEW_BASIC
+                                                ? FindSelectionRecord(*store_, ref.Name())
+                                                : FindSelection(*store_, ref.Name()));
+  return Show(std::move(selection), request.view());
+}
+
+absl::StatusOr<v1::ListSelectionEntriesResponse> SelectionDesk::ListEntries(
+    const v1::ListSelectionEntriesRequest& request) {
+  ASSIGN_OR_RETURN(RoundRef ref, ParseSelectionName(request.parent(), "parent"));
+  ASSIGN_OR_RETURN(PageRequest paging, ReadPageRequest(request, request.page_size(),
+                                                       request.page_token(), kSelectionPages));
+  ASSIGN_OR_RETURN(v1::Selection record, FindSelectionRecord(*store_, ref.Name()));
+  v1::ListSelectionEntriesResponse response;
+  ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
+                   ReadListPage(
+                       paging, record.entry_count(),
+                       [&](int64_t offset, int64_t count) {
+                         return SelectionEntries(*store_, record, offset, count);
+                       },
+                       response.mutable_entries()));
+  return response;
+}
+
+absl::StatusOr<v1::ListSelectionInputsResponse> SelectionDesk::ListInputs(
+    const v1::ListSelectionInputsRequest& request) {
+  ASSIGN_OR_RETURN(RoundRef ref, ParseSelectionName(request.parent(), "parent"));
+  ASSIGN_OR_RETURN(PageRequest paging, ReadPageRequest(request, request.page_size(),
+                                                       request.page_token(), kSelectionPages));
+  ASSIGN_OR_RETURN(v1::Selection record, FindSelectionRecord(*store_, ref.Name()));
+  v1::ListSelectionInputsResponse response;
+  ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
+                   ReadListPage(
+                       paging, record.input_count(),
+                       [&](int64_t offset, int64_t count) {
+                         return SelectionInputs(*store_, record, offset, count);
+                       },
+                       response.mutable_inputs()));
+  return response;
 }
 
 absl::StatusOr<v1::VerifySelectionResponse> SelectionDesk::Verify(

@@ -4,6 +4,7 @@
 // reserve, recorded together; then verified by anyone from the record.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -18,8 +19,10 @@ namespace kexport::applications {
 
 class SelectionDesk final {
  public:
+  // `max_answer_bytes`: the largest message the server sends; a FULL view
+  // beyond it is refused (SELECTION_TOO_LARGE) rather than failing in gRPC.
   SelectionDesk(ApplicationsStore* store, clients::LedgerAccounts* ledger, LedgerOutbox* outbox,
-                Clock clock);
+                Clock clock, int64_t max_answer_bytes);
 
   absl::StatusOr<v1::SelectionCommitment> Preview(
       const v1::PreviewSelectionCommitmentRequest& request);
@@ -27,6 +30,10 @@ class SelectionDesk final {
                                     const std::string& actor);
   absl::StatusOr<v1::Selection> Get(const v1::GetSelectionRequest& request);
   absl::StatusOr<v1::VerifySelectionResponse> Verify(const v1::VerifySelectionRequest& request);
+  absl::StatusOr<v1::ListSelectionEntriesResponse> ListEntries(
+      const v1::ListSelectionEntriesRequest& request);
+  absl::StatusOr<v1::ListSelectionInputsResponse> ListInputs(
+      const v1::ListSelectionInputsRequest& request);
 
  private:
   // The commitment a CLOSED round's selection would make now, without the
@@ -44,10 +51,15 @@ class SelectionDesk final {
   // retry's answer is the record without them, at its first etag.
   absl::StatusOr<std::optional<AppliedRequest>> FindApplied(const std::string& request_id);
 
+  // `selection` as `view` shows it, or SELECTION_TOO_LARGE.
+  absl::StatusOr<v1::Selection> Show(v1::Selection selection, v1::SelectionView view) const;
+  absl::Status CheckFits(const v1::Selection& selection, v1::SelectionView view) const;
+
   ApplicationsStore* store_;
   clients::LedgerAccounts* ledger_;
   LedgerOutbox* outbox_;
   Clock clock_;
+  const int64_t max_answer_bytes_;
   AppliedRequestLookup applied_requests_;
 };
 

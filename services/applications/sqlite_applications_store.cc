@@ -13,6 +13,7 @@
 #include "common/sqlite_versioned.h"
 #include "services/applications/award_ledger.h"
 #include "services/applications/sqlite_application_rows.h"
+#include "services/applications/sqlite_selection_lists.h"
 
 namespace kexport::applications {
 namespace {
@@ -115,6 +116,17 @@ CREATE TABLE selection_outcomes (
   state INTEGER NOT NULL,
   reason TEXT NOT NULL,
   award TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
+      {3, R"sql(
+-- A selection's inputs (list 1) and entries (list 2), a thousand to a row
+-- from offset `first` (sqlite_selection_lists.h).
+CREATE TABLE selection_lists (
+  selection TEXT NOT NULL,
+  list INTEGER NOT NULL,
+  first INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  PRIMARY KEY (selection, list, first)
 ) WITHOUT ROWID;
 )sql"},
   };
@@ -265,8 +277,7 @@ absl::Status SqliteApplicationsStore::ApplyWrite(ApplicationsWrite& write) {
     RETURN_IF_ERROR(insert->Run());
   }
   for (v1::Selection& selection : write.selections) {
-    RETURN_IF_ERROR(
-        WriteVersionedRecord(*db_, "selections", {"name", selection.name()}, selection, {}));
+    RETURN_IF_ERROR(WriteSelection(*db_, selection));
   }
   return RecordAppliedRequest(*db_, write.request_id, write.applied);
 }
@@ -389,6 +400,20 @@ absl::StatusOr<std::optional<v1::Selection>> SqliteApplicationsStore::GetSelecti
     const std::string& round) {
   std::lock_guard<std::mutex> lock(read_mutex_);
   return One<v1::Selection>(*reader_, "selections", absl::StrCat(round, "/selection"));
+}
+
+absl::StatusOr<google::protobuf::RepeatedPtrField<v1::SelectionInput>>
+SqliteApplicationsStore::SelectionInputs(const std::string& selection, int64_t offset,
+                                         int64_t count) {
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  return ReadSelectionInputs(*reader_, selection, offset, count);
+}
+
+absl::StatusOr<google::protobuf::RepeatedPtrField<v1::SelectionEntry>>
+SqliteApplicationsStore::SelectionEntries(const std::string& selection, int64_t offset,
+                                          int64_t count) {
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  return ReadSelectionEntries(*reader_, selection, offset, count);
 }
 
 }  // namespace kexport::applications

@@ -46,6 +46,10 @@ class SqliteApplicationsStore final : public ApplicationsStore {
   absl::StatusOr<std::vector<SelectionCandidate>> SelectionCandidates(
       const std::string& round) override;
   absl::StatusOr<std::optional<v1::Selection>> GetSelection(const std::string& round) override;
+  absl::StatusOr<google::protobuf::RepeatedPtrField<v1::SelectionInput>> SelectionInputs(
+      const std::string& selection, int64_t offset, int64_t count) override;
+  absl::StatusOr<google::protobuf::RepeatedPtrField<v1::SelectionEntry>> SelectionEntries(
+      const std::string& selection, int64_t offset, int64_t count) override;
   absl::StatusOr<std::optional<v1::Award>> GetAward(const std::string& name) override;
   absl::StatusOr<Page<v1::Award>> ListAwards(const AwardQuery& query) override;
   absl::StatusOr<std::vector<v1::Award>> RoundAwards(const std::string& round) override;

@@ -512,17 +512,25 @@ class ApplicationsServiceTest : public ::testing::Test {
     ledger_ = std::make_unique<ServiceProcess>(KEXPORT_LEDGER_BINARY, ledger_dir_.path(),
                                                std::vector<std::string>{"--shutdown_grace=2s"});
     ASSERT_TRUE(ledger_->Start()) << ledger_->ReadLog();
-    applications_ = std::make_unique<ServiceProcess>(
-        KEXPORT_APPLICATIONS_BINARY, applications_dir_.path(),
-        std::vector<std::string>{
-            "--redis_addr=" + redis_.address(), "--registry_addr=" + registry_->address(),
-            "--designation_addr=" + designation_->address(),
-            "--ledger_addr=" + ledger_->address(), "--downstream_timeout=1s",
-            "--outbox_interval=200ms", "--shutdown_grace=2s"});
-    ASSERT_TRUE(applications_->Start()) << applications_->ReadLog();
+    StartApplications({});
+    ASSERT_FALSE(HasFatalFailure());
     firms_ = reg::FirmRegistry::NewStub(registry_->channel());
     designations_ = des::Designations::NewStub(designation_->channel());
     ConnectLedger();
+  }
+
+  // Starts the applications service (again, on the same data) with
+  // `extra_flags`, and connects to it.
+  void StartApplications(const std::vector<std::string>& extra_flags) {
+    std::vector<std::string> flags = {
+        "--redis_addr=" + redis_.address(), "--registry_addr=" + registry_->address(),
+        "--designation_addr=" + designation_->address(),
+        "--ledger_addr=" + ledger_->address(), "--downstream_timeout=1s",
+        "--outbox_interval=200ms", "--shutdown_grace=2s"};
+    flags.insert(flags.end(), extra_flags.begin(), extra_flags.end());
+    applications_ = std::make_unique<ServiceProcess>(KEXPORT_APPLICATIONS_BINARY,
+                                                     applications_dir_.path(), flags);
+    ASSERT_TRUE(applications_->Start()) << applications_->ReadLog();
     ConnectApplications();
   }
 
@@ -881,10 +889,48 @@ class ApplicationsServiceTest : public ::testing::Test {
     return round;
   }
 
-  grpc::Status GetSelection(const std::string& round, v1::Selection* selection) {
+  grpc::Status GetSelection(const std::string& round, v1::Selection* selection,
+                            v1::SelectionView view = v1::SELECTION_VIEW_UNSPECIFIED) {
     v1::GetSelectionRequest request;
     request.set_name(round + "/selection");
+    request.set_view(view);
     return apps_->GetSelection(Context().get(), request, selection);
+  }
+
+  // Every entry of `round`'s selection, read `page_size` at a time.
+  std::vector<v1::SelectionEntry> PagedEntries(const std::string& round, int page_size) {
+    std::vector<v1::SelectionEntry> entries;
+    v1::ListSelectionEntriesRequest request;
+    request.set_parent(round + "/selection");
+    request.set_page_size(page_size);
+    do {
+      v1::ListSelectionEntriesResponse page;
+      grpc::Status status = apps_->ListSelectionEntries(Context().get(), request, &page);
+      EXPECT_TRUE(status.ok()) << Show(status);
+      if (!status.ok()) break;
+      EXPECT_LE(page.entries_size(), page_size);
+      entries.insert(entries.end(), page.entries().begin(), page.entries().end());
+      request.set_page_token(page.next_page_token());
+    } while (!request.page_token().empty());
+    return entries;
+  }
+
+  // Every input of `round`'s selection, read `page_size` at a time.
+  std::vector<v1::SelectionInput> PagedInputs(const std::string& round, int page_size) {
+    std::vector<v1::SelectionInput> inputs;
+    v1::ListSelectionInputsRequest request;
+    request.set_parent(round + "/selection");
+    request.set_page_size(page_size);
+    do {
+      v1::ListSelectionInputsResponse page;
+      grpc::Status status = apps_->ListSelectionInputs(Context().get(), request, &page);
+      EXPECT_TRUE(status.ok()) << Show(status);
+      if (!status.ok()) break;
+      EXPECT_LE(page.inputs_size(), page_size);
+      inputs.insert(inputs.end(), page.inputs().begin(), page.inputs().end());
+      request.set_page_token(page.next_page_token());
+    } while (!request.page_token().empty());
+    return inputs;
   }
 
   grpc::Status Preview(const std::string& round, v1::SelectionCommitment* commitment) {
@@ -1391,6 +1437,50 @@ TEST_F(ApplicationsServiceTest, WholeVoucherRound) {
   EXPECT_EQ(stored.result_sha256(), selection.result_sha256());
   EXPECT_EQ(GetRound(round.name()).state(), v1::ROUND_STATE_SELECTED);
 
+  // A retry may ask for the BASIC view: the same draw, summed up.
+  v1::RunSelectionRequest basic_retry = run;
+  basic_retry.set_view(v1::SELECTION_VIEW_BASIC);
+  v1::Selection basic;
+  status = RunSelection(basic_retry, &basic);
+  ASSERT_TRUE(status.ok()) << Show(status);
+  EXPECT_EQ(basic.entries_size(), 0);
+  EXPECT_EQ(basic.commitment().inputs_size(), 0);
+  EXPECT_EQ(basic.entry_count(), selection.entries_size());
+  EXPECT_EQ(basic.input_count(), selection.commitment().inputs_size());
+  EXPECT_EQ(basic.result_sha256(), selection.result_sha256());
+  EXPECT_EQ(basic.commitment().commitment_sha256(), selection.commitment().commitment_sha256());
+  // Page by page: the FULL view's inputs and entries, in order.
+  std::vector<v1::SelectionEntry> paged_entries = PagedEntries(round.name(), 4);
+  ASSERT_EQ(paged_entries.size(), static_cast<size_t>(selection.entries_size()));
+  for (size_t i = 0; i < paged_entries.size(); ++i) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+        paged_entries[i], selection.entries(static_cast<int>(i))))
+        << i;
+  }
+  std::vector<v1::SelectionInput> paged_inputs = PagedInputs(round.name(), 3);
+  ASSERT_EQ(paged_inputs.size(), static_cast<size_t>(selection.commitment().inputs_size()));
+  for (size_t i = 0; i < paged_inputs.size(); ++i) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+        paged_inputs[i], selection.commitment().inputs(static_cast<int>(i))))
+        << i;
+  }
+  // Bad paging and views are refused by field.
+  v1::ListSelectionEntriesRequest bad_page;
+  bad_page.set_parent(round.name() + "/selection");
+  bad_page.set_page_token("not-a-token");
+  v1::ListSelectionEntriesResponse no_page;
+  status = apps_->ListSelectionEntries(Context().get(), bad_page, &no_page);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Show(status);
+  EXPECT_THAT(ReadErrorDetails(status).fields, Contains("page_token"));
+  bad_page.clear_page_token();
+  bad_page.set_page_size(-1);
+  status = apps_->ListSelectionEntries(Context().get(), bad_page, &no_page);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Show(status);
+  status = GetSelection(round.name(), &basic, static_cast<v1::SelectionView>(7));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Show(status);
+  EXPECT_THAT(ReadErrorDetails(status).fields, Contains("view"));
+
+
   for (const std::string& name : waitlisted) {
     EXPECT_EQ(GetApplication(name).state(), v1::APPLICATION_STATE_WAITLISTED) << name;
   }
@@ -1599,6 +1689,19 @@ TEST_F(ApplicationsServiceTest, WholeVoucherRound) {
   v1::VerifySelectionResponse forged = Verify(round.name(), std::string(64, 'f'));
   EXPECT_FALSE(forged.verified());
   EXPECT_FALSE(forged.commitment_matches());
+
+  // A FULL view larger than one message is refused by name; the BASIC view
+  // and the pages still answer.
+  applications_->Signal(SIGTERM);
+  ASSERT_TRUE(applications_->Wait(absl::Seconds(10)).has_value());
+  StartApplications({"--max_message_bytes=2048"});
+  ASSERT_FALSE(HasFatalFailure());
+  status = GetSelection(round.name(), &stored);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << Show(status);
+  EXPECT_EQ(ReadErrorDetails(status).reason, "SELECTION_TOO_LARGE");
+  ASSERT_TRUE(GetSelection(round.name(), &basic, v1::SELECTION_VIEW_BASIC).ok());
+  EXPECT_EQ(basic.entry_count(), selection.entries_size());
+  EXPECT_EQ(PagedEntries(round.name(), 2).size(), static_cast<size_t>(selection.entries_size()));
 }
 
 TEST_F(ApplicationsServiceTest, LotterySelectionAndFirstComeFirstServed) {

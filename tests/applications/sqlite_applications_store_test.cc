@@ -4,6 +4,8 @@
 // applied.
 #include "services/applications/sqlite_applications_store.h"
 
+#include "services/applications/applications_records.h"
+
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
 #include "gtest/gtest.h"
@@ -307,6 +309,122 @@ TEST_F(SqliteApplicationsStoreTest, RowsStoredWithoutASelectionInputGetOneOnOpen
   ASSERT_TRUE(candidates.ok()) << candidates.status();
   ASSERT_EQ(candidates->size(), 1u);
   EXPECT_EQ((*candidates)[0].input.weight(), 7);
+}
+
+// A drawn selection of `n` applications, with its inputs and entries.
+v1::Selection Drawn(int n) {
+  v1::Selection selection;
+  selection.set_name(absl::StrCat(kRound, "/selection"));
+  selection.set_state(v1::SELECTION_STATE_DRAWN);
+  for (int i = 0; i < n; ++i) {
+    v1::SelectionInput* input = selection.mutable_commitment()->add_inputs();
+    input->set_application(absl::StrCat("applications/app", i));
+    input->set_weight(i + 1);
+    v1::SelectionEntry* entry = selection.add_entries();
+    entry->set_application(absl::StrCat("applications/app", n - 1 - i));
+    entry->set_rank(i + 1);
+  }
+  return selection;
+}
+
+int64_t ListRows(const std::string& path) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* count = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM selection_lists", -1, &count, nullptr),
+            SQLITE_OK);
+  EXPECT_EQ(sqlite3_step(count), SQLITE_ROW);
+  const int64_t rows = sqlite3_column_int64(count, 0);
+  sqlite3_finalize(count);
+  sqlite3_close(db);
+  return rows;
+}
+
+TEST_F(SqliteApplicationsStoreTest, ASelectionsListsAreKeptApartAndReadByThePage) {
+  ApplicationsWrite write;
+  write.selections.push_back(Drawn(2500));
+  ASSERT_TRUE(store_->Commit(write).ok());
+  const std::string name = absl::StrCat(kRound, "/selection");
+
+  auto record = store_->GetSelection(kRound);
+  ASSERT_TRUE(record.ok() && record->has_value()) << record.status();
+  EXPECT_EQ((*record)->entries_size(), 0);
+  EXPECT_EQ((*record)->commitment().inputs_size(), 0);
+  EXPECT_EQ((*record)->entry_count(), 2500);
+  EXPECT_EQ((*record)->input_count(), 2500);
+  // A page across two stored rows, and one past the end.
+  auto entries = store_->SelectionEntries(name, 998, 4);
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  ASSERT_EQ(entries->size(), 4);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(entries->Get(i).rank(), 999 + i);
+  auto inputs = store_->SelectionInputs(name, 2400, 500);
+  ASSERT_TRUE(inputs.ok()) << inputs.status();
+  ASSERT_EQ(inputs->size(), 100);
+  EXPECT_EQ(inputs->Get(0).weight(), 2401);
+
+  // A later write (a promotion) rewrites the record, not the lists.
+  const int64_t rows = ListRows(dir_.path() + "/applications.sqlite");
+  EXPECT_EQ(rows, 6);
+  auto whole = FindSelection(*store_, kRound);
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  ASSERT_EQ(whole->entries_size(), 2500);
+  EXPECT_EQ(whole->entries(2499).rank(), 2500);
+  whole->add_promotions()->set_application("applications/app7");
+  ApplicationsWrite promotion;
+  promotion.selections.push_back(*whole);
+  ASSERT_TRUE(store_->Commit(promotion).ok());
+  EXPECT_EQ(ListRows(dir_.path() + "/applications.sqlite"), rows);
+  auto promoted = FindSelection(*store_, kRound);
+  ASSERT_TRUE(promoted.ok()) << promoted.status();
+  EXPECT_EQ(promoted->promotions_size(), 1);
+  EXPECT_EQ(promoted->entries_size(), 2500);
+}
+
+// A record stored with its lists inside, as before they were kept apart,
+// reads the same, and its next write moves them apart.
+TEST_F(SqliteApplicationsStoreTest, ASelectionStoredWithItsListsInsideStillReads) {
+  ApplicationsWrite write;
+  write.selections.push_back(Drawn(30));
+  ASSERT_TRUE(store_->Commit(write).ok());
+  store_.reset();
+  const std::string path = dir_.path() + "/applications.sqlite";
+  v1::Selection whole = Drawn(30);
+  const std::string body = whole.SerializeAsString();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* update = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE selections SET body = ?", -1, &update, nullptr),
+            SQLITE_OK);
+  sqlite3_bind_blob(update, 1, body.data(), static_cast<int>(body.size()), SQLITE_TRANSIENT);
+  ASSERT_EQ(sqlite3_step(update), SQLITE_DONE);
+  sqlite3_finalize(update);
+  ASSERT_EQ(sqlite3_exec(db, "DELETE FROM selection_lists", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  Reopen();
+
+  auto record = FindSelectionRecord(*store_, kRound);
+  ASSERT_TRUE(record.ok()) << record.status();
+  EXPECT_EQ(record->entry_count(), 30);
+  auto page = SelectionEntries(*store_, *record, 28, 10);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->size(), 2);
+  EXPECT_EQ(page->Get(0).rank(), 29);
+  auto read = FindSelection(*store_, kRound);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->commitment().inputs_size(), 30);
+
+  ApplicationsWrite rewrite;
+  rewrite.selections.push_back(*read);
+  ASSERT_TRUE(store_->Commit(rewrite).ok());
+  EXPECT_EQ(ListRows(path), 2);
+  auto apart = store_->GetSelection(kRound);
+  ASSERT_TRUE(apart.ok() && apart->has_value());
+  EXPECT_EQ((*apart)->entries_size(), 0);
+  auto moved = FindSelection(*store_, kRound);
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->entries_size(), 30);
+  EXPECT_EQ(moved->entries(29).rank(), 30);
 }
 
 }  // namespace

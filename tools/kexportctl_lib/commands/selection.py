@@ -33,7 +33,7 @@ def preview(client, args):
     if args.json:
         output.print_json(commitment)
         return 0
-    output.fields(commitment_fields(commitment))
+    output.fields(commitment_fields(commitment, len(commitment.inputs)))
     print()
     output.table(("brn", "application", "weight", "requested", "submitted"), [
         (i.brn, i.application, i.weight, output.won(i.requested_amount_won),
@@ -41,10 +41,10 @@ def preview(client, args):
     return 0
 
 
-def commitment_fields(commitment):
+def commitment_fields(commitment, inputs):
     return [
         ("algorithm", commitment.algorithm_version),
-        ("inputs", len(commitment.inputs)),
+        ("inputs", inputs),
         ("inputs sha256", commitment.inputs_sha256),
         ("seed source", commitment.seed_source),
         ("seed value", commitment.seed_value),
@@ -54,16 +54,22 @@ def commitment_fields(commitment):
 
 
 def run_selection(client, args):
+    # The summary, then the entries page by page: a large round's whole
+    # selection does not fit in one answer.
     selection = client.call("applications", "RunSelection", {
         "round": names.round_(args.round), "seed_value": args.seed,
         "expected_inputs_sha256": args.expect_inputs,
-        "request_id": request_ids.for_command(args, "selection")})
+        "request_id": request_ids.for_command(args, "selection"),
+        "view": "SELECTION_VIEW_BASIC"})
+    entries, _ = client.pages("applications", "ListSelectionEntries",
+                              {"parent": selection.name}, "entries", 0)
+    selection.entries.extend(entries)
     if args.json:
         output.print_json(selection)
     else:
         output.fields([("selection", selection.name), ("run by", selection.run_by),
                        ("drawn", output.when(selection.draw_time))]
-                      + commitment_fields(selection.commitment)
+                      + commitment_fields(selection.commitment, selection.input_count)
                       + [("result sha256", selection.result_sha256)])
         print()
         output.table(("rank", "brn", "application", "outcome", "amount", "reason"), [
