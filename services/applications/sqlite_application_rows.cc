@@ -107,9 +107,7 @@ absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) 
   ASSIGN_OR_RETURN(
       SqliteStatement * insert,
       db.Prepare("INSERT INTO selection_outcomes(application, base_version, state, reason, award)"
-                 " SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS"
-                 " (SELECT 1 FROM applications INDEXED BY applications_versions"
-                 "  WHERE name = ?1 AND version = ?2)"));
+                 " VALUES (?, ?, ?, ?, ?)"));
   for (const SelectionOutcome* outcome : by_name) {
     insert->Reset();
     insert->Bind(1, outcome->application);
@@ -118,8 +116,19 @@ absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) 
     insert->Bind(4, outcome->reason);
     insert->Bind(5, outcome->award);
     RETURN_IF_ERROR(insert->Run());
-    if (insert->Changes() != 1) return RecordChangedError(outcome->application);
   }
+  // Then one pass over the round, not a look-up per row: a drawn
+  // application whose version moved since the commitment read it fails the
+  // draw. (Every version change is a write; no application row is deleted.)
+  ASSIGN_OR_RETURN(
+      SqliteStatement * changed,
+      db.Prepare("SELECT a.name FROM applications a"
+                 " JOIN selection_outcomes o ON o.application = a.name"
+                 " WHERE a.round = ? AND a.version != o.base_version LIMIT 1"));
+  absl::Cleanup reset = [changed] { changed->Reset(); };
+  changed->Bind(1, drawn.round);
+  ASSIGN_OR_RETURN(bool found, changed->Step());
+  if (found) return RecordChangedError(changed->ColumnText(0));
   return absl::OkStatus();
 }
 
