@@ -40,6 +40,9 @@ void PrepareProcessSignals() {
 absl::Status Serve(const ServeOptions& options,
                    const std::vector<grpc::Service*>& services) {
   JsonLog::SetService(options.service_name);
+  if (options.max_message_bytes < 1024) {
+    return absl::InvalidArgumentError("--max_message_bytes must be at least 1024");
+  }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 

@@ -1,6 +1,7 @@
 #include "services/applications/applications_records.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"

@@ -80,6 +80,11 @@ absl::StatusOr<std::string> ReadListPage(const PageRequest& paging, int64_t tota
     return InvalidFieldError("page_token", "points past the end of the list");
   }
   ASSIGN_OR_RETURN(*page, read(offset, paging.size));
+  if (page->size() < std::min<int64_t>(paging.size, total - offset)) {
+    // A short page would hand out a token that never gets further.
+    return absl::DataLossError(absl::StrCat("the stored list holds fewer than its ", total,
+                                            " items at ", offset + page->size()));
+  }
   const int64_t end = offset + page->size();
   return NextPageToken(paging, end >= total ? std::vector<std::string>{}
                                             : std::vector<std::string>{absl::StrCat(end)});
@@ -99,8 +104,10 @@ SelectionDesk::SelectionDesk(ApplicationsStore* store, clients::LedgerAccounts* 
 absl::Status SelectionDesk::CheckFits(const v1::Selection& selection,
                                       v1::SelectionView view) const {
   if (view == v1::SELECTION_VIEW_BASIC) return absl::OkStatus();
+  // Room for what the store adds (etag, counts) after a draw is checked.
+  constexpr int64_t kHeadroom = 64;
   const size_t bytes = selection.ByteSizeLong();
-  if (static_cast<int64_t>(bytes) <= max_answer_bytes_) return absl::OkStatus();
+  if (static_cast<int64_t>(bytes) + kHeadroom <= max_answer_bytes_) return absl::OkStatus();
   return WithErrorMetadata(
       FailedPreconditionError(
           "SELECTION_TOO_LARGE",
@@ -114,6 +121,11 @@ absl::Status SelectionDesk::CheckFits(const v1::Selection& selection,
 absl::StatusOr<v1::Selection> SelectionDesk::Show(v1::Selection selection,
                                                   v1::SelectionView view) const {
   RETURN_IF_ERROR(CheckFits(selection, view));
+  if (selection.commitment().inputs_size() > 0 || selection.entries_size() > 0) {
+    // The lists are here (a retry's answer recorded before the counts were).
+    selection.set_input_count(selection.commitment().inputs_size());
+    selection.set_entry_count(selection.entries_size());
+  }
   if (view == v1::SELECTION_VIEW_BASIC) {
     selection.mutable_commitment()->clear_inputs();
     selection.clear_entries();

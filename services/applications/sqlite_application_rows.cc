@@ -117,19 +117,34 @@ absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) 
     insert->Bind(5, outcome->award);
     RETURN_IF_ERROR(insert->Run());
   }
-  // Then one pass over the round, not a look-up per row: a drawn
-  // application whose version moved since the commitment read it fails the
-  // draw. (Every version change is a write; no application row is deleted.)
+  // Then one pass over the round's covering index, not a look-up per row:
+  // every outcome must find its application in the round, still at the
+  // version the commitment read.
   ASSIGN_OR_RETURN(
-      SqliteStatement * changed,
-      db.Prepare("SELECT a.name FROM applications a"
+      SqliteStatement * current,
+      db.Prepare("SELECT count(*) FROM applications a"
                  " JOIN selection_outcomes o ON o.application = a.name"
-                 " WHERE a.round = ? AND a.version != o.base_version LIMIT 1"));
-  absl::Cleanup reset = [changed] { changed->Reset(); };
-  changed->Bind(1, drawn.round);
-  ASSIGN_OR_RETURN(bool found, changed->Step());
-  if (found) return RecordChangedError(changed->ColumnText(0));
-  return absl::OkStatus();
+                 " WHERE a.round = ? AND a.version = o.base_version"));
+  absl::Cleanup reset = [current] { current->Reset(); };
+  current->Bind(1, drawn.round);
+  ASSIGN_OR_RETURN(bool counted, current->Step());
+  if (counted && current->ColumnInt(0) == static_cast<int64_t>(by_name.size())) {
+    return absl::OkStatus();
+  }
+  // Name the first that is not (the draw fails either way).
+  ASSIGN_OR_RETURN(SqliteStatement * at_base,
+                   db.Prepare("SELECT 1 FROM applications WHERE name = ? AND round = ?"
+                              " AND version = ?"));
+  absl::Cleanup reset_at_base = [at_base] { at_base->Reset(); };
+  for (const SelectionOutcome* outcome : by_name) {
+    at_base->Reset();
+    at_base->Bind(1, outcome->application);
+    at_base->Bind(2, drawn.round);
+    at_base->Bind(3, outcome->base_version);
+    ASSIGN_OR_RETURN(bool found, at_base->Step());
+    if (!found) return RecordChangedError(outcome->application);
+  }
+  return RecordChangedError(drawn.round);
 }
 
 absl::StatusOr<std::vector<SelectionCandidate>> ReadSelectionCandidates(

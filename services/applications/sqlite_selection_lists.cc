@@ -15,7 +15,8 @@ namespace {
 enum List : int64_t { kInputs = 1, kEntries = 2 };
 constexpr int kItemsPerRow = 1000;
 // A row's body is a ListSelectionInputsResponse (ListSelectionEntriesResponse)
-// holding only its items: field 1, length-delimited.
+// holding only its items: field 1, length-delimited. Stored rows depend on
+// that field number: it must never change.
 constexpr uint32_t kItemsTag = (1 << 3) | 2;
 
 template <typename Item>

@@ -13,8 +13,9 @@ const std::string& GetFirmDesignationMethod() {
 
 }  // namespace
 
-std::vector<std::string> DesignationHandler::RawMethods() { return {GetFirmDesignationMethod()}; }
-
+std::vector<std::string> DesignationHandler::RawMethods() {
+  return {GetFirmDesignationMethod()};
+}
 
 grpc::ServerUnaryReactor* DesignationHandler::SubmitDesignationApplication(
     grpc::CallbackServerContext* context, const v1::SubmitDesignationApplicationRequest* request,

@@ -83,7 +83,8 @@ std::string FirmKey(const std::string& firm, absl::CivilDay day) {
 bool IsLookUp(absl::string_view bytes, const std::string& firm, absl::CivilDay day) {
   v1::GetFirmDesignationResponse response;
   return response.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) &&
-         response.firm() == firm && ToCivilDay(response.as_of()) == day;
+         response.firm() == firm && response.as_of().year() == day.year() &&
+         response.as_of().month() == day.month() && response.as_of().day() == day.day();
 }
 
 // A built-in registry check of the pre-screen (it passed: the submission

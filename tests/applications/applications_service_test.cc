@@ -1480,7 +1480,6 @@ TEST_F(ApplicationsServiceTest, WholeVoucherRound) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Show(status);
   EXPECT_THAT(ReadErrorDetails(status).fields, Contains("view"));
 
-
   for (const std::string& name : waitlisted) {
     EXPECT_EQ(GetApplication(name).state(), v1::APPLICATION_STATE_WAITLISTED) << name;
   }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
 #include "gtest/gtest.h"
+#include "services/applications/applications_records.h"
 #include "sqlite3.h"
 #include "tests/support/child_process.h"
 
@@ -292,6 +293,22 @@ TEST_F(SqliteApplicationsStoreTest, AnOutcomeForAChangedApplicationFailsTheWhole
             v1::APPLICATION_STATE_UNDER_REVIEW);
   EXPECT_FALSE(store_->FindAppliedRequest("req-draw")->has_value());
   EXPECT_EQ(store_->SelectionCandidates(kRound)->size(), 2u);
+}
+
+TEST_F(SqliteApplicationsStoreTest, AnOutcomeForAnUnknownApplicationFailsTheWholeDraw) {
+  ASSERT_TRUE(Commit({UnderReview(1, "firms/1018100340", 1)}).ok());
+  ApplicationsWrite draw;
+  draw.drawn = {kRound,
+                {"selector", "RunSelection", "req-draw", absl::FromUnixSeconds(1'780'002'000)},
+                {{"applications/app1", 1, v1::APPLICATION_STATE_SELECTED, "rank 1", ""},
+                 {"applications/ghost", 1, v1::APPLICATION_STATE_WAITLISTED, "rank 2", ""}}};
+  draw.request_id = "req-draw";
+  draw.applied = {"fingerprint", "response"};
+  absl::Status committed = store_->Commit(draw);
+  EXPECT_TRUE(absl::IsAborted(committed)) << committed;
+  EXPECT_NE(committed.message().find("applications/ghost"), absl::string_view::npos) << committed;
+  EXPECT_EQ((**store_->GetApplication("applications/app1")).state(),
+            v1::APPLICATION_STATE_UNDER_REVIEW);
 }
 
 TEST_F(SqliteApplicationsStoreTest, RowsStoredWithoutASelectionInputGetOneOnOpen) {

@@ -181,17 +181,19 @@ TEST_F(DesignationServiceTest, ACachedLookUpOfAnotherFirmIsNeverServed) {
   std::optional<std::string> designated_bytes = redis_.Get(key(designated));
   ASSERT_TRUE(designated_bytes.has_value());
   ASSERT_TRUE(redis_.Set(key(other), *designated_bytes));
-  // The service hears of the change and reads Redis again; each read must
-  // still be the other firm's own answer.
-  for (int i = 0; i < 20; ++i) {
-    v1::GetFirmDesignationResponse read = LookUp(other);
-    EXPECT_EQ(read.firm(), other);
-    EXPECT_FALSE(read.designated());
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  v1::GetFirmDesignationResponse cached;
-  ASSERT_TRUE(cached.ParseFromString(redis_.Get(key(other)).value_or("")));
-  EXPECT_EQ(cached.firm(), other);
+  // The service hears of the change and reads Redis again, until its refill
+  // has replaced the planted value; every read meanwhile must be the other
+  // firm's own answer.
+  EXPECT_TRUE(kexport::testing::WaitUntil(
+      [&] {
+        v1::GetFirmDesignationResponse read = LookUp(other);
+        EXPECT_EQ(read.firm(), other);
+        EXPECT_FALSE(read.designated());
+        v1::GetFirmDesignationResponse cached;
+        return cached.ParseFromString(redis_.Get(key(other)).value_or("")) &&
+               cached.firm() == other;
+      },
+      absl::Seconds(5)));
 }
 
 // The client the applications service checks eligibility with.

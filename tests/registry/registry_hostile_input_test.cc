@@ -68,7 +68,8 @@ TEST_F(RegistryHostileInputTest, TheAccessLogShowsWhatTheClientGot) {
 }
 
 // GetFirm skips the call interceptor (it is a raw method) and writes its own
-// access line: once per call, with the status the client got.
+// access line: once per call (not twice, had the interceptor run too, nor
+// never), with the status the client got.
 TEST_F(RegistryHostileInputTest, GetFirmWritesOneAccessLinePerCall) {
   auto get = [&](const std::string& name, const std::string& request_id) {
     v1::GetFirmRequest request;

@@ -110,17 +110,19 @@ TEST_F(RegistryResilienceTest, ADamagedOrWrongCacheEntryIsNeverServed) {
   for (const std::string& planted : {std::string("\xff damaged"), *other_bytes}) {
     ASSERT_TRUE(GetFirm(brn, &read).ok());
     ASSERT_TRUE(redis_.Set(CacheKey(brn), planted));
-    // The registry hears of the change and reads Redis again; each read
-    // must still be the firm asked for.
-    for (int i = 0; i < 20; ++i) {
-      grpc::Status status = GetFirm(brn, &read);
-      ASSERT_TRUE(status.ok()) << status.error_message();
-      EXPECT_EQ(read.brn(), brn);
-      absl::SleepFor(absl::Milliseconds(10));
-    }
-    Firm cached;
-    ASSERT_TRUE(cached.ParseFromString(redis_.Get(CacheKey(brn)).value_or("")));
-    EXPECT_EQ(cached.brn(), brn);
+    // The registry hears of the change and reads Redis again, until its
+    // refill has replaced the planted value; every read meanwhile must be
+    // the firm asked for.
+    EXPECT_TRUE(WaitUntil(
+        [&] {
+          grpc::Status status = GetFirm(brn, &read);
+          EXPECT_TRUE(status.ok()) << status.error_message();
+          EXPECT_EQ(read.brn(), brn);
+          Firm cached;
+          return cached.ParseFromString(redis_.Get(CacheKey(brn)).value_or("")) &&
+                 cached.brn() == brn;
+        },
+        absl::Seconds(5)));
   }
 }
 

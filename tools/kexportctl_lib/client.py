@@ -96,7 +96,7 @@ class Client:
 
     def _channel(self, address):
         if address not in self._channels:
-            # A selection of a large round answers with every entry.
+            # A preview of a large round answers with every input.
             self._channels[address] = grpc.insecure_channel(
                 address, options=[("grpc.max_receive_message_length", 64 << 20)])
         return self._channels[address]

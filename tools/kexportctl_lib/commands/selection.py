@@ -65,6 +65,9 @@ def run_selection(client, args):
                               {"parent": selection.name}, "entries", 0)
     selection.entries.extend(entries)
     if args.json:
+        inputs, _ = client.pages("applications", "ListSelectionInputs",
+                                 {"parent": selection.name}, "inputs", 0)
+        selection.commitment.inputs.extend(inputs)
         output.print_json(selection)
     else:
         output.fields([("selection", selection.name), ("run by", selection.run_by),

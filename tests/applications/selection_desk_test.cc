@@ -1,0 +1,98 @@
+// SelectionDesk on a real SQLite store, with a ledger that reports ample
+// budget: a FULL answer too large for one message is refused before the
+// draw records anything, and the same request asking the BASIC view draws.
+#include "services/applications/selection_desk.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/dates.h"
+#include "gtest/gtest.h"
+#include "services/applications/sqlite_applications_store.h"
+#include "tests/support/child_process.h"
+
+namespace kexport::applications {
+namespace {
+
+constexpr char kRound[] = "programs/voucher/rounds/2026-1";
+const absl::Time kNow = absl::FromUnixSeconds(1'790'000'000);
+
+// Only Available is asked before the outbox runs (it is not started here).
+class AmpleLedger final : public clients::LedgerAccounts {
+ public:
+  absl::StatusOr<int64_t> Available(const std::string&) override { return int64_t{1} << 40; }
+  absl::StatusOr<ledger::v1::CreateAccountsResponse> CreateAccounts(
+      const ledger::v1::CreateAccountsRequest&) override {
+    return absl::UnavailableError("not in this test");
+  }
+  absl::StatusOr<ledger::v1::CreateTransfersResponse> CreateTransfers(
+      const ledger::v1::CreateTransfersRequest&) override {
+    return absl::UnavailableError("not in this test");
+  }
+  absl::StatusOr<std::vector<ledger::v1::Transfer>> Transfers(
+      const ledger::v1::TransferFilter&) override {
+    return absl::UnavailableError("not in this test");
+  }
+};
+
+// A closed lottery round with `n` applications under review.
+ApplicationsWrite ClosedRound(int n) {
+  ApplicationsWrite write;
+  v1::Round& round = write.rounds.emplace_back();
+  round.set_name(kRound);
+  round.set_title("2026 first recruitment");
+  round.set_capacity(3);
+  round.set_budget_account("accounts/voucher-2026");
+  round.mutable_selection_policy()->mutable_weighted_lottery()->set_base_weight(1);
+  round.mutable_selection_policy()->set_seed_source("the test's seed");
+  *round.mutable_apply_start_time() = ToTimestamp(kNow - absl::Hours(48));
+  *round.mutable_apply_end_time() = ToTimestamp(kNow - absl::Hours(24));
+  for (int i = 0; i < n; ++i) {
+    v1::Application& application = write.applications.emplace_back();
+    application.set_name(absl::StrCat("applications/app", i));
+    application.set_firm(absl::StrCat("firms/10181003", 10 + i));
+    application.set_round(kRound);
+    application.set_state(v1::APPLICATION_STATE_UNDER_REVIEW);
+    application.mutable_eligibility()->set_priority_value(1);
+    application.set_requested_amount_won(1'000'000);
+    *application.mutable_create_time() = ToTimestamp(kNow - absl::Hours(40));
+    *application.mutable_submit_time() = ToTimestamp(kNow - absl::Hours(30) + absl::Seconds(i));
+  }
+  return write;
+}
+
+TEST(SelectionDeskTest, AFullAnswerTooLargeIsRefusedBeforeTheDrawRecordsAnything) {
+  testing::TempDir dir;
+  auto store = SqliteApplicationsStore::Open(dir.path() + "/applications.sqlite");
+  ASSERT_TRUE(store.ok()) << store.status();
+  ApplicationsWrite round = ClosedRound(40);
+  ASSERT_TRUE((*store)->Commit(round).ok());
+  AmpleLedger ledger;
+  const Clock clock = [] { return kNow; };
+  LedgerOutbox outbox(store->get(), &ledger, clock, absl::Hours(1));
+  SelectionDesk desk(store->get(), &ledger, &outbox, clock, /*max_answer_bytes=*/2048);
+
+  v1::RunSelectionRequest request;
+  request.set_round(kRound);
+  request.set_seed_value("1,2,3,4,5,6");
+  request.set_request_id("draw-1");
+  absl::StatusOr<v1::Selection> full = desk.Run(request, "operator");
+  ASSERT_TRUE(absl::IsFailedPrecondition(full.status())) << full.status();
+  EXPECT_NE(full.status().message().find("SELECTION_VIEW_BASIC"), absl::string_view::npos);
+  EXPECT_FALSE((*store)->GetSelection(kRound)->has_value());
+  EXPECT_FALSE((*store)->FindAppliedRequest("draw-1")->has_value());
+  EXPECT_EQ((*store)->SelectionCandidates(kRound)->size(), 40u);
+
+  request.set_view(v1::SELECTION_VIEW_BASIC);
+  absl::StatusOr<v1::Selection> basic = desk.Run(request, "operator");
+  ASSERT_TRUE(basic.ok()) << basic.status();
+  EXPECT_EQ(basic->entry_count(), 40);
+  EXPECT_EQ(basic->input_count(), 40);
+  EXPECT_EQ(basic->entries_size(), 0);
+  EXPECT_TRUE((*store)->GetSelection(kRound)->has_value());
+  // The retry of the same request is answered from the record.
+  absl::StatusOr<v1::Selection> again = desk.Run(request, "operator");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->result_sha256(), basic->result_sha256());
+}
+
+}  // namespace
+}  // namespace kexport::applications
