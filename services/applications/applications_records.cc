@@ -86,7 +86,7 @@ absl::StatusOr<v1::Selection> FindSelectionRecord(ApplicationsStore& store,
                          absl::StrCat(round, " has no selection yet"));
   }
   if (HoldsLists(*selection)) {
-    selection->set_input_count(selection->commitment().inputs_size());
+    selection->mutable_commitment()->set_input_count(selection->commitment().inputs_size());
     selection->set_entry_count(selection->entries_size());
   }
   return *std::move(selection);
@@ -96,7 +96,8 @@ absl::StatusOr<v1::Selection> FindSelection(ApplicationsStore& store, const std:
   ASSIGN_OR_RETURN(v1::Selection selection, FindSelectionRecord(store, round));
   if (HoldsLists(selection)) return selection;
   ASSIGN_OR_RETURN(*selection.mutable_commitment()->mutable_inputs(),
-                   store.SelectionInputs(selection.name(), 0, selection.input_count()));
+                   store.SelectionInputs(selection.name(), 0,
+                                          selection.commitment().input_count()));
   ASSIGN_OR_RETURN(*selection.mutable_entries(),
                    store.SelectionEntries(selection.name(), 0, selection.entry_count()));
   return selection;

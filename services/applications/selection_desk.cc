@@ -101,20 +101,20 @@ SelectionDesk::SelectionDesk(ApplicationsStore* store, clients::LedgerAccounts* 
       max_answer_bytes_(max_answer_bytes),
       applied_requests_([this](const std::string& id) { return FindApplied(id); }) {}
 
-absl::Status SelectionDesk::CheckFits(const v1::Selection& selection,
+absl::Status SelectionDesk::CheckFits(const google::protobuf::MessageLite& answer,
                                       v1::SelectionView view) const {
   if (view == v1::SELECTION_VIEW_BASIC) return absl::OkStatus();
   // Room for what the store adds (etag, counts) after a draw is checked.
   constexpr int64_t kHeadroom = 64;
-  const size_t bytes = selection.ByteSizeLong();
+  const size_t bytes = answer.ByteSizeLong();
   if (static_cast<int64_t>(bytes) + kHeadroom <= max_answer_bytes_) return absl::OkStatus();
   return WithErrorMetadata(
       FailedPreconditionError(
           "SELECTION_TOO_LARGE",
-          absl::StrCat("the full selection is ", bytes, " bytes, more than one answer carries (",
+          absl::StrCat("the full answer is ", bytes, " bytes, more than one answer carries (",
                        max_answer_bytes_,
-                       "): ask view SELECTION_VIEW_BASIC and page through ListSelectionInputs "
-                       "and ListSelectionEntries")),
+                       "): ask view SELECTION_VIEW_BASIC, and page through ListSelectionInputs "
+                       "and ListSelectionEntries once drawn")),
       {{"bytes", absl::StrCat(bytes)}, {"limit", absl::StrCat(max_answer_bytes_)}});
 }
 
@@ -123,7 +123,7 @@ absl::StatusOr<v1::Selection> SelectionDesk::Show(v1::Selection selection,
   RETURN_IF_ERROR(CheckFits(selection, view));
   if (selection.commitment().inputs_size() > 0 || selection.entries_size() > 0) {
     // The lists are here (a retry's answer recorded before the counts were).
-    selection.set_input_count(selection.commitment().inputs_size());
+    selection.mutable_commitment()->set_input_count(selection.commitment().inputs_size());
     selection.set_entry_count(selection.entries_size());
   }
   if (view == v1::SELECTION_VIEW_BASIC) {
@@ -204,6 +204,7 @@ absl::StatusOr<SelectionDesk::Prepared> SelectionDesk::Prepare(const std::string
   commitment.set_algorithm_version(AlgorithmVersion(policy));
   *commitment.mutable_policy() = policy;
   commitment.set_inputs_sha256(InputsSha256(commitment.inputs()));
+  commitment.set_input_count(commitment.inputs_size());
   commitment.set_seed_source(policy.seed_source());
   commitment.set_capacity(round.capacity());
   commitment.set_budget_available_won(drawable);
@@ -214,7 +215,10 @@ absl::StatusOr<SelectionDesk::Prepared> SelectionDesk::Prepare(const std::string
 absl::StatusOr<v1::SelectionCommitment> SelectionDesk::Preview(
     const v1::PreviewSelectionCommitmentRequest& request) {
   RETURN_IF_ERROR(ParseRoundName(request.round(), "round").status());
+  RETURN_IF_ERROR(CheckView(request.view()));
   ASSIGN_OR_RETURN(Prepared prepared, Prepare(request.round(), clock_()));
+  RETURN_IF_ERROR(CheckFits(prepared.commitment, request.view()));
+  if (request.view() == v1::SELECTION_VIEW_BASIC) prepared.commitment.clear_inputs();
   return std::move(prepared.commitment);
 }
 
@@ -337,7 +341,7 @@ absl::StatusOr<v1::ListSelectionInputsResponse> SelectionDesk::ListInputs(
   v1::ListSelectionInputsResponse response;
   ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
                    ReadListPage(
-                       paging, record.input_count(),
+                       paging, record.commitment().input_count(),
                        [&](int64_t offset, int64_t count) {
                          return SelectionInputs(*store_, record, offset, count);
                        },

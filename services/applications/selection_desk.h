@@ -53,7 +53,9 @@ class SelectionDesk final {
 
   // `selection` as `view` shows it, or SELECTION_TOO_LARGE.
   absl::StatusOr<v1::Selection> Show(v1::Selection selection, v1::SelectionView view) const;
-  absl::Status CheckFits(const v1::Selection& selection, v1::SelectionView view) const;
+  // SELECTION_TOO_LARGE when `answer` in a FULL `view` would not fit.
+  absl::Status CheckFits(const google::protobuf::MessageLite& answer,
+                         v1::SelectionView view) const;
 
   ApplicationsStore* store_;
   clients::LedgerAccounts* ledger_;

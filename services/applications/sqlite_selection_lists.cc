@@ -96,7 +96,7 @@ absl::Status WriteSelection(SqliteDatabase& db, v1::Selection& selection) {
   entries.Swap(selection.mutable_entries());
   const bool carries_lists = !inputs.empty() || !entries.empty();
   if (carries_lists) {
-    selection.set_input_count(inputs.size());
+    selection.mutable_commitment()->set_input_count(inputs.size());
     selection.set_entry_count(entries.size());
   }
   absl::Status written = WriteVersionedRecord(db, "selections", {"name", selection.name()},

@@ -933,9 +933,11 @@ class ApplicationsServiceTest : public ::testing::Test {
     return inputs;
   }
 
-  grpc::Status Preview(const std::string& round, v1::SelectionCommitment* commitment) {
+  grpc::Status Preview(const std::string& round, v1::SelectionCommitment* commitment,
+                       v1::SelectionView view = v1::SELECTION_VIEW_UNSPECIFIED) {
     v1::PreviewSelectionCommitmentRequest request;
     request.set_round(round);
+    request.set_view(view);
     return apps_->PreviewSelectionCommitment(Context().get(), request, commitment);
   }
 
@@ -1369,6 +1371,14 @@ TEST_F(ApplicationsServiceTest, WholeVoucherRound) {
   for (int i = 1; i < preview.inputs_size(); ++i) {
     EXPECT_LT(preview.inputs(i - 1).brn(), preview.inputs(i).brn());
   }
+  EXPECT_EQ(preview.input_count(), preview.inputs_size());
+  // The BASIC view: the same hash to publish and the count, no inputs.
+  v1::SelectionCommitment basic_preview;
+  status = Preview(round.name(), &basic_preview, v1::SELECTION_VIEW_BASIC);
+  ASSERT_TRUE(status.ok()) << Show(status);
+  EXPECT_EQ(basic_preview.inputs_sha256(), preview.inputs_sha256());
+  EXPECT_EQ(basic_preview.input_count(), preview.inputs_size());
+  EXPECT_EQ(basic_preview.inputs_size(), 0);
   std::map<std::string, const Applicant*> by_name;
   for (const Applicant* a : eligible) by_name[a->application.name()] = a;
   for (const v1::SelectionInput& input : preview.inputs()) {
@@ -1446,7 +1456,7 @@ TEST_F(ApplicationsServiceTest, WholeVoucherRound) {
   EXPECT_EQ(basic.entries_size(), 0);
   EXPECT_EQ(basic.commitment().inputs_size(), 0);
   EXPECT_EQ(basic.entry_count(), selection.entries_size());
-  EXPECT_EQ(basic.input_count(), selection.commitment().inputs_size());
+  EXPECT_EQ(basic.commitment().input_count(), selection.commitment().inputs_size());
   EXPECT_EQ(basic.result_sha256(), selection.result_sha256());
   EXPECT_EQ(basic.commitment().commitment_sha256(), selection.commitment().commitment_sha256());
   // Page by page: the FULL view's inputs and entries, in order.

@@ -1,6 +1,7 @@
 // SelectionDesk on a real SQLite store, with a ledger that reports ample
-// budget: a FULL answer too large for one message is refused before the
-// draw records anything, and the same request asking the BASIC view draws.
+// budget: a FULL answer too large for one message is refused (a draw's
+// before it records anything), and the same request asking the BASIC view
+// answers.
 #include "services/applications/selection_desk.h"
 
 #include "absl/strings/str_cat.h"
@@ -70,8 +71,21 @@ TEST(SelectionDeskTest, AFullAnswerTooLargeIsRefusedBeforeTheDrawRecordsAnything
   LedgerOutbox outbox(store->get(), &ledger, clock, absl::Hours(1));
   SelectionDesk desk(store->get(), &ledger, &outbox, clock, /*max_answer_bytes=*/2048);
 
+  // The preview likewise: its BASIC view carries the hash to publish.
+  v1::PreviewSelectionCommitmentRequest preview;
+  preview.set_round(kRound);
+  absl::StatusOr<v1::SelectionCommitment> full_preview = desk.Preview(preview);
+  ASSERT_TRUE(absl::IsFailedPrecondition(full_preview.status())) << full_preview.status();
+  preview.set_view(v1::SELECTION_VIEW_BASIC);
+  absl::StatusOr<v1::SelectionCommitment> basic_preview = desk.Preview(preview);
+  ASSERT_TRUE(basic_preview.ok()) << basic_preview.status();
+  EXPECT_EQ(basic_preview->inputs_size(), 0);
+  EXPECT_EQ(basic_preview->input_count(), 40);
+  EXPECT_EQ(basic_preview->inputs_sha256().size(), 64u);
+
   v1::RunSelectionRequest request;
   request.set_round(kRound);
+  request.set_expected_inputs_sha256(basic_preview->inputs_sha256());
   request.set_seed_value("1,2,3,4,5,6");
   request.set_request_id("draw-1");
   absl::StatusOr<v1::Selection> full = desk.Run(request, "operator");
@@ -85,7 +99,7 @@ TEST(SelectionDeskTest, AFullAnswerTooLargeIsRefusedBeforeTheDrawRecordsAnything
   absl::StatusOr<v1::Selection> basic = desk.Run(request, "operator");
   ASSERT_TRUE(basic.ok()) << basic.status();
   EXPECT_EQ(basic->entry_count(), 40);
-  EXPECT_EQ(basic->input_count(), 40);
+  EXPECT_EQ(basic->commitment().input_count(), 40);
   EXPECT_EQ(basic->entries_size(), 0);
   EXPECT_TRUE((*store)->GetSelection(kRound)->has_value());
   // The retry of the same request is answered from the record.

@@ -368,7 +368,7 @@ TEST_F(SqliteApplicationsStoreTest, ASelectionsListsAreKeptApartAndReadByThePage
   EXPECT_EQ((*record)->entries_size(), 0);
   EXPECT_EQ((*record)->commitment().inputs_size(), 0);
   EXPECT_EQ((*record)->entry_count(), 2500);
-  EXPECT_EQ((*record)->input_count(), 2500);
+  EXPECT_EQ((*record)->commitment().input_count(), 2500);
   // A page across two stored rows, and one past the end.
   auto entries = store_->SelectionEntries(name, 998, 4);
   ASSERT_TRUE(entries.ok()) << entries.status();

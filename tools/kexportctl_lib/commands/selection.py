@@ -72,7 +72,7 @@ def run_selection(client, args):
     else:
         output.fields([("selection", selection.name), ("run by", selection.run_by),
                        ("drawn", output.when(selection.draw_time))]
-                      + commitment_fields(selection.commitment, selection.input_count)
+                      + commitment_fields(selection.commitment, selection.commitment.input_count)
                       + [("result sha256", selection.result_sha256)])
         print()
         output.table(("rank", "brn", "application", "outcome", "amount", "reason"), [
