@@ -336,8 +336,8 @@ class Suite:
         while self.round_state(round_name) != "CLOSED":
             time.sleep(0.2)
         commitment = self.client.call("applications", "PreviewSelectionCommitment",
-                                      {"round": round_name})
-        eligible = len(commitment.inputs)
+                                      {"round": round_name, "view": "SELECTION_VIEW_BASIC"})
+        eligible = commitment.input_count
 
         def select():
             # The draw answers its summary; the entries are read in pages
