@@ -69,25 +69,36 @@ absl::Status CheckView(v1::SelectionView view) {
   return absl::OkStatus();
 }
 
-// Reads into `page` the page `paging` asks for of a list of `total` items,
-// `read(offset, count)` reading them, and returns the next page's token.
-// The cursor is an offset: a selection's lists never change once drawn.
-template <typename Item, typename Read>
-absl::StatusOr<std::string> ReadListPage(const PageRequest& paging, int64_t total, Read read,
-                                         google::protobuf::RepeatedPtrField<Item>* page) {
+// A page of one of a selection's lists, for ListSelectionEntries or
+// ListSelectionInputs: `total(record)` counts the list, `read(store, record,
+// offset, count)` reads from it, `items(response)` is the answer's
+// field. The cursor is an offset: a selection's lists never change once
+// drawn.
+template <typename Response, typename Request, typename Total, typename Read, typename Items>
+absl::StatusOr<Response> ListPage(ApplicationsStore& store, const Request& request, Total total,
+                                  Read read, Items items) {
+  ASSIGN_OR_RETURN(RoundRef ref, ParseSelectionName(request.parent(), "parent"));
+  ASSIGN_OR_RETURN(PageRequest paging, ReadPageRequest(request, request.page_size(),
+                                                       request.page_token(), kSelectionPages));
+  ASSIGN_OR_RETURN(v1::Selection record, FindSelectionRecord(store, ref.Name()));
   ASSIGN_OR_RETURN(int64_t offset, CursorNumber(paging, 0));
-  if (offset < 0 || offset > total) {
+  const int64_t count = total(record);
+  if (offset < 0 || offset > count) {
     return InvalidFieldError("page_token", "points past the end of the list");
   }
-  ASSIGN_OR_RETURN(*page, read(offset, paging.size));
-  if (page->size() < std::min<int64_t>(paging.size, total - offset)) {
+  Response response;
+  auto* page = items(response);
+  ASSIGN_OR_RETURN(*page, read(store, record, offset, paging.size));
+  if (page->size() < std::min<int64_t>(paging.size, count - offset)) {
     // A short page would hand out a token that never gets further.
-    return absl::DataLossError(absl::StrCat("the stored list holds fewer than its ", total,
+    return absl::DataLossError(absl::StrCat("the stored list holds fewer than its ", count,
                                             " items at ", offset + page->size()));
   }
   const int64_t end = offset + page->size();
-  return NextPageToken(paging, end >= total ? std::vector<std::string>{}
-                                            : std::vector<std::string>{absl::StrCat(end)});
+  response.set_next_page_token(NextPageToken(
+      paging, end >= count ? std::vector<std::string>{} : std::vector<std::string>{
+                                                               absl::StrCat(end)}));
+  return response;
 }
 
 }  // namespace
@@ -317,36 +328,19 @@ absl::StatusOr<v1::Selection> SelectionDesk::Get(const v1::GetSelectionRequest& 
 
 absl::StatusOr<v1::ListSelectionEntriesResponse> SelectionDesk::ListEntries(
     const v1::ListSelectionEntriesRequest& request) {
-  ASSIGN_OR_RETURN(RoundRef ref, ParseSelectionName(request.parent(), "parent"));
-  ASSIGN_OR_RETURN(PageRequest paging, ReadPageRequest(request, request.page_size(),
-                                                       request.page_token(), kSelectionPages));
-  ASSIGN_OR_RETURN(v1::Selection record, FindSelectionRecord(*store_, ref.Name()));
-  v1::ListSelectionEntriesResponse response;
-  ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
-                   ReadListPage(
-                       paging, record.entry_count(),
-                       [&](int64_t offset, int64_t count) {
-                         return SelectionEntries(*store_, record, offset, count);
-                       },
-                       response.mutable_entries()));
-  return response;
+  return ListPage<v1::ListSelectionEntriesResponse>(
+      *store_, request, [](const v1::Selection& record) { return record.entry_count(); },
+      &SelectionEntries,
+      [](v1::ListSelectionEntriesResponse& page) { return page.mutable_entries(); });
 }
 
 absl::StatusOr<v1::ListSelectionInputsResponse> SelectionDesk::ListInputs(
     const v1::ListSelectionInputsRequest& request) {
-  ASSIGN_OR_RETURN(RoundRef ref, ParseSelectionName(request.parent(), "parent"));
-  ASSIGN_OR_RETURN(PageRequest paging, ReadPageRequest(request, request.page_size(),
-                                                       request.page_token(), kSelectionPages));
-  ASSIGN_OR_RETURN(v1::Selection record, FindSelectionRecord(*store_, ref.Name()));
-  v1::ListSelectionInputsResponse response;
-  ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
-                   ReadListPage(
-                       paging, record.commitment().input_count(),
-                       [&](int64_t offset, int64_t count) {
-                         return SelectionInputs(*store_, record, offset, count);
-                       },
-                       response.mutable_inputs()));
-  return response;
+  return ListPage<v1::ListSelectionInputsResponse>(
+      *store_, request,
+      [](const v1::Selection& record) { return record.commitment().input_count(); },
+      &SelectionInputs,
+      [](v1::ListSelectionInputsResponse& page) { return page.mutable_inputs(); });
 }
 
 absl::StatusOr<v1::VerifySelectionResponse> SelectionDesk::Verify(

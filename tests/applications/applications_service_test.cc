@@ -897,40 +897,36 @@ class ApplicationsServiceTest : public ::testing::Test {
     return apps_->GetSelection(Context().get(), request, selection);
   }
 
-  // Every entry of `round`'s selection, read `page_size` at a time.
-  std::vector<v1::SelectionEntry> PagedEntries(const std::string& round, int page_size) {
-    std::vector<v1::SelectionEntry> entries;
-    v1::ListSelectionEntriesRequest request;
+  // Every item of one of `round`'s selection's lists, read `page_size` at a
+  // time through `list`; `items` is the response's field.
+  template <typename Request, typename Response, typename Item>
+  std::vector<Item> Paged(
+      const std::string& round, int page_size,
+      grpc::Status (v1::Applications::Stub::*list)(grpc::ClientContext*, const Request&,
+                                                   Response*),
+      const google::protobuf::RepeatedPtrField<Item>& (Response::*items)() const) {
+    std::vector<Item> all;
+    Request request;
     request.set_parent(round + "/selection");
     request.set_page_size(page_size);
     do {
-      v1::ListSelectionEntriesResponse page;
-      grpc::Status status = apps_->ListSelectionEntries(Context().get(), request, &page);
+      Response page;
+      grpc::Status status = (apps_.get()->*list)(Context().get(), request, &page);
       EXPECT_TRUE(status.ok()) << Show(status);
       if (!status.ok()) break;
-      EXPECT_LE(page.entries_size(), page_size);
-      entries.insert(entries.end(), page.entries().begin(), page.entries().end());
+      EXPECT_LE((page.*items)().size(), page_size);
+      all.insert(all.end(), (page.*items)().begin(), (page.*items)().end());
       request.set_page_token(page.next_page_token());
     } while (!request.page_token().empty());
-    return entries;
+    return all;
   }
-
-  // Every input of `round`'s selection, read `page_size` at a time.
+  std::vector<v1::SelectionEntry> PagedEntries(const std::string& round, int page_size) {
+    return Paged(round, page_size, &v1::Applications::Stub::ListSelectionEntries,
+                 &v1::ListSelectionEntriesResponse::entries);
+  }
   std::vector<v1::SelectionInput> PagedInputs(const std::string& round, int page_size) {
-    std::vector<v1::SelectionInput> inputs;
-    v1::ListSelectionInputsRequest request;
-    request.set_parent(round + "/selection");
-    request.set_page_size(page_size);
-    do {
-      v1::ListSelectionInputsResponse page;
-      grpc::Status status = apps_->ListSelectionInputs(Context().get(), request, &page);
-      EXPECT_TRUE(status.ok()) << Show(status);
-      if (!status.ok()) break;
-      EXPECT_LE(page.inputs_size(), page_size);
-      inputs.insert(inputs.end(), page.inputs().begin(), page.inputs().end());
-      request.set_page_token(page.next_page_token());
-    } while (!request.page_token().empty());
-    return inputs;
+    return Paged(round, page_size, &v1::Applications::Stub::ListSelectionInputs,
+                 &v1::ListSelectionInputsResponse::inputs);
   }
 
   grpc::Status Preview(const std::string& round, v1::SelectionCommitment* commitment,

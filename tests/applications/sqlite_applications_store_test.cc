@@ -274,6 +274,19 @@ TEST_F(SqliteApplicationsStoreTest, DrawnOutcomesReadAsAppliedOneVersionOn) {
   EXPECT_TRUE(absl::IsAborted(Commit({withdrawn})));  // etag "2" is past
 }
 
+// A draw (request `req-draw`) of app1, at version 1, selected, and
+// `second`, at version 1, waitlisted.
+ApplicationsWrite DrawOfAppAnd(const std::string& second) {
+  ApplicationsWrite draw;
+  draw.drawn = {kRound,
+                {"selector", "RunSelection", "req-draw", absl::FromUnixSeconds(1'780'002'000)},
+                {{"applications/app1", 1, v1::APPLICATION_STATE_SELECTED, "rank 1", ""},
+                 {second, 1, v1::APPLICATION_STATE_WAITLISTED, "rank 2", ""}}};
+  draw.request_id = "req-draw";
+  draw.applied = {"fingerprint", "response"};
+  return draw;
+}
+
 TEST_F(SqliteApplicationsStoreTest, AnOutcomeForAChangedApplicationFailsTheWholeDraw) {
   ASSERT_TRUE(
       Commit({UnderReview(1, "firms/1018100340", 1), UnderReview(2, "firms/2208162517", 1)}).ok());
@@ -281,13 +294,7 @@ TEST_F(SqliteApplicationsStoreTest, AnOutcomeForAChangedApplicationFailsTheWhole
   changed.set_total_score_bp(10);
   ASSERT_TRUE(Commit({changed}).ok());
 
-  ApplicationsWrite draw;
-  draw.drawn = {kRound,
-                {"selector", "RunSelection", "req-draw", absl::FromUnixSeconds(1'780'002'000)},
-                {{"applications/app1", 1, v1::APPLICATION_STATE_SELECTED, "rank 1", ""},
-                 {"applications/app2", 1, v1::APPLICATION_STATE_WAITLISTED, "rank 2", ""}}};
-  draw.request_id = "req-draw";
-  draw.applied = {"fingerprint", "response"};
+  ApplicationsWrite draw = DrawOfAppAnd("applications/app2");
   EXPECT_TRUE(absl::IsAborted(store_->Commit(draw)));
   EXPECT_EQ((**store_->GetApplication("applications/app1")).state(),
             v1::APPLICATION_STATE_UNDER_REVIEW);
@@ -297,13 +304,7 @@ TEST_F(SqliteApplicationsStoreTest, AnOutcomeForAChangedApplicationFailsTheWhole
 
 TEST_F(SqliteApplicationsStoreTest, AnOutcomeForAnUnknownApplicationFailsTheWholeDraw) {
   ASSERT_TRUE(Commit({UnderReview(1, "firms/1018100340", 1)}).ok());
-  ApplicationsWrite draw;
-  draw.drawn = {kRound,
-                {"selector", "RunSelection", "req-draw", absl::FromUnixSeconds(1'780'002'000)},
-                {{"applications/app1", 1, v1::APPLICATION_STATE_SELECTED, "rank 1", ""},
-                 {"applications/ghost", 1, v1::APPLICATION_STATE_WAITLISTED, "rank 2", ""}}};
-  draw.request_id = "req-draw";
-  draw.applied = {"fingerprint", "response"};
+  ApplicationsWrite draw = DrawOfAppAnd("applications/ghost");
   absl::Status committed = store_->Commit(draw);
   EXPECT_TRUE(absl::IsAborted(committed)) << committed;
   EXPECT_NE(committed.message().find("applications/ghost"), absl::string_view::npos) << committed;
