@@ -36,6 +36,10 @@ struct DrawnOutcomes {
   std::string round;
   Change change;
   std::vector<SelectionOutcome> outcomes;
+  // The round's RoundWrites, read before its candidates. While it stands no
+  // application of the round changed since, and the outcomes' versions are
+  // not checked one by one; unset, they are.
+  std::optional<int64_t> round_writes;
 };
 
 // An application a selection may draw, as its draw reads it.
@@ -110,6 +114,9 @@ class ApplicationsStore {
   // Every application of a round, by submission (drafts last).
   virtual absl::StatusOr<std::vector<v1::Application>> RoundApplications(
       const std::string& round) = 0;
+  // How many times the round's applications were written so far: any
+  // write to one of them (a submission, a withdrawal, a review) counts.
+  virtual absl::StatusOr<int64_t> RoundWrites(const std::string& round) = 0;
   // A round's applications UNDER_REVIEW, by submission.
   virtual absl::StatusOr<std::vector<SelectionCandidate>> SelectionCandidates(
       const std::string& round) = 0;

@@ -172,6 +172,8 @@ absl::StatusOr<SelectionDesk::Prepared> SelectionDesk::Prepare(const std::string
     return WrongState("ROUND_NOT_CLOSED", round, round.state());
   }
   const v1::SelectionPolicy& policy = round.selection_policy();
+  // Read first: if it still stands at the commit, so do the candidates.
+  ASSIGN_OR_RETURN(prepared.round_writes, store_->RoundWrites(round.name()));
   ASSIGN_OR_RETURN(std::vector<SelectionCandidate> candidates,
                    store_->SelectionCandidates(round.name()));
   // One input per firm: its earliest submission (the store keeps one
@@ -278,7 +280,8 @@ absl::StatusOr<v1::Selection> SelectionDesk::Run(const v1::RunSelectionRequest& 
         ApplicationsWrite write;
         write.drawn = {prepared.round.name(),
                        {actor, kRunSelection, request.request_id(), now},
-                       {}};
+                       {},
+                       prepared.round_writes};
         for (const v1::SelectionEntry& entry : selection.entries()) {
           auto version = prepared.versions.find(entry.application());
           if (version == prepared.versions.end()) {

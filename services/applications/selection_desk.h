@@ -41,6 +41,7 @@ class SelectionDesk final {
   // application.
   struct Prepared {
     v1::Round round;
+    int64_t round_writes = 0;  // RoundWrites before the candidates were read
     absl::flat_hash_map<std::string, int64_t> versions;
     v1::SelectionCommitment commitment;
   };

@@ -117,9 +117,14 @@ absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) 
     insert->Bind(5, outcome->award);
     RETURN_IF_ERROR(insert->Run());
   }
-  // Then one pass over the round's covering index, not a look-up per row:
-  // every outcome must find its application in the round, still at the
-  // version the commitment read.
+  // Every outcome must find its application in the round, still at the
+  // version the commitment read. The round's write count vouches for all of
+  // them at once when it still stands (the candidates were read after it);
+  // else one pass over the round's covering index, not a look-up per row.
+  if (drawn.round_writes) {
+    ASSIGN_OR_RETURN(int64_t writes, ReadRoundWrites(db, drawn.round));
+    if (writes == *drawn.round_writes) return absl::OkStatus();
+  }
   ASSIGN_OR_RETURN(
       SqliteStatement * current,
       db.Prepare("SELECT count(*) FROM applications a"
@@ -145,6 +150,15 @@ absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) 
     if (!found) return RecordChangedError(outcome->application);
   }
   return RecordChangedError(drawn.round);
+}
+
+absl::StatusOr<int64_t> ReadRoundWrites(SqliteDatabase& db, const std::string& round) {
+  ASSIGN_OR_RETURN(SqliteStatement * query,
+                   db.Prepare("SELECT writes FROM round_writes WHERE round = ?"));
+  absl::Cleanup reset = [query] { query->Reset(); };
+  query->Bind(1, round);
+  ASSIGN_OR_RETURN(bool found, query->Step());
+  return found ? query->ColumnInt(0) : 0;
 }
 
 absl::StatusOr<std::vector<SelectionCandidate>> ReadSelectionCandidates(

@@ -32,8 +32,12 @@ absl::StatusOr<v1::Application> ReadApplicationNow(const SqliteStatement& row);
 // ALREADY_EXISTS (APPLICATION_EXISTS) when its firm applied to its round.
 absl::Status WriteApplication(SqliteDatabase& db, v1::Application& application);
 
-// ABORTED when an application decided changed since its base version.
+// ABORTED when an application decided changed since its base version
+// (checked unless the round's write count still stands).
 absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn);
+
+// 0 for a round no write reached yet.
+absl::StatusOr<int64_t> ReadRoundWrites(SqliteDatabase& db, const std::string& round);
 
 absl::StatusOr<std::vector<SelectionCandidate>> ReadSelectionCandidates(
     SqliteDatabase& db, const std::string& round);

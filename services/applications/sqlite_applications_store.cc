@@ -129,6 +129,29 @@ CREATE TABLE selection_lists (
   PRIMARY KEY (selection, list, first)
 ) WITHOUT ROWID;
 )sql"},
+      {4, R"sql(
+-- How many times each round's applications were written, counted by the
+-- database itself on every write: a draw that read its candidates at a
+-- count that still stands knows none of them changed (WriteDrawnOutcomes).
+CREATE TABLE round_writes (
+  round TEXT PRIMARY KEY,
+  writes INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER applications_inserted_count AFTER INSERT ON applications BEGIN
+  INSERT INTO round_writes(round, writes) VALUES (NEW.round, 1)
+    ON CONFLICT(round) DO UPDATE SET writes = writes + 1;
+END;
+CREATE TRIGGER applications_updated_count AFTER UPDATE ON applications BEGIN
+  INSERT INTO round_writes(round, writes) VALUES (NEW.round, 1)
+    ON CONFLICT(round) DO UPDATE SET writes = writes + 1;
+  INSERT INTO round_writes(round, writes) SELECT OLD.round, 1 WHERE OLD.round <> NEW.round
+    ON CONFLICT(round) DO UPDATE SET writes = writes + 1;
+END;
+CREATE TRIGGER applications_deleted_count AFTER DELETE ON applications BEGIN
+  INSERT INTO round_writes(round, writes) VALUES (OLD.round, 1)
+    ON CONFLICT(round) DO UPDATE SET writes = writes + 1;
+END;
+)sql"},
   };
   return *migrations;
 }
@@ -388,6 +411,11 @@ absl::StatusOr<std::vector<v1::Application>> SqliteApplicationsStore::RoundAppli
       absl::StrCat("SELECT ", kApplicationNow, " FROM ", kApplicationsNowFrom,
                    " WHERE a.round = ? ORDER BY a.submit_us, a.name"),
       values, ReadApplicationNow);
+}
+
+absl::StatusOr<int64_t> SqliteApplicationsStore::RoundWrites(const std::string& round) {
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  return ReadRoundWrites(*reader_, round);
 }
 
 absl::StatusOr<std::vector<SelectionCandidate>> SqliteApplicationsStore::SelectionCandidates(

@@ -43,6 +43,7 @@ class SqliteApplicationsStore final : public ApplicationsStore {
       const ApplicationQuery& query) override;
   absl::StatusOr<std::vector<v1::Application>> RoundApplications(
       const std::string& round) override;
+  absl::StatusOr<int64_t> RoundWrites(const std::string& round) override;
   absl::StatusOr<std::vector<SelectionCandidate>> SelectionCandidates(
       const std::string& round) override;
   absl::StatusOr<std::optional<v1::Selection>> GetSelection(const std::string& round) override;

@@ -222,7 +222,8 @@ TEST_F(SqliteApplicationsStoreTest, DrawnOutcomesReadAsAppliedOneVersionOn) {
   draw.drawn = {kRound,
                 {"selector", "RunSelection", "req-draw", drawn_at},
                 {{"applications/app1", 1, v1::APPLICATION_STATE_SELECTED, "rank 1", "awards/app1"},
-                 {"applications/app2", 1, v1::APPLICATION_STATE_WAITLISTED, "rank 2", ""}}};
+                 {"applications/app2", 1, v1::APPLICATION_STATE_WAITLISTED, "rank 2", ""}},
+                std::nullopt};
   ASSERT_TRUE(store_->Commit(draw).ok());
 
   v1::Application selected = **store_->GetApplication("applications/app1");
@@ -281,7 +282,8 @@ ApplicationsWrite DrawOfAppAnd(const std::string& second) {
   draw.drawn = {kRound,
                 {"selector", "RunSelection", "req-draw", absl::FromUnixSeconds(1'780'002'000)},
                 {{"applications/app1", 1, v1::APPLICATION_STATE_SELECTED, "rank 1", ""},
-                 {second, 1, v1::APPLICATION_STATE_WAITLISTED, "rank 2", ""}}};
+                 {second, 1, v1::APPLICATION_STATE_WAITLISTED, "rank 2", ""}},
+                std::nullopt};  // checked one by one
   draw.request_id = "req-draw";
   draw.applied = {"fingerprint", "response"};
   return draw;
@@ -310,6 +312,49 @@ TEST_F(SqliteApplicationsStoreTest, AnOutcomeForAnUnknownApplicationFailsTheWhol
   EXPECT_NE(committed.message().find("applications/ghost"), absl::string_view::npos) << committed;
   EXPECT_EQ((**store_->GetApplication("applications/app1")).state(),
             v1::APPLICATION_STATE_UNDER_REVIEW);
+}
+
+TEST_F(SqliteApplicationsStoreTest, EveryWriteToARoundsApplicationsCounts) {
+  EXPECT_EQ(*store_->RoundWrites(kRound), 0);
+  ASSERT_TRUE(
+      Commit({UnderReview(1, "firms/1018100340", 1), UnderReview(2, "firms/2208162517", 1)}).ok());
+  EXPECT_EQ(*store_->RoundWrites(kRound), 2);
+  v1::Application changed = **store_->GetApplication("applications/app2");
+  changed.set_total_score_bp(10);
+  ASSERT_TRUE(Commit({changed}).ok());
+  EXPECT_EQ(*store_->RoundWrites(kRound), 3);
+
+  v1::Application elsewhere = Draft(3, "firms/1248100998");
+  elsewhere.set_round("programs/voucher/rounds/2026-2");
+  ASSERT_TRUE(Commit({elsewhere}).ok());
+  EXPECT_EQ(*store_->RoundWrites(kRound), 3);
+  EXPECT_EQ(*store_->RoundWrites(elsewhere.round()), 1);
+  Reopen();
+  EXPECT_EQ(*store_->RoundWrites(kRound), 3);
+}
+
+// The count read before the candidates vouches for them only while it
+// stands: a draw made at an older count is checked outcome by outcome.
+TEST_F(SqliteApplicationsStoreTest, ADrawAtAStaleWriteCountIsCheckedOneByOne) {
+  ASSERT_TRUE(
+      Commit({UnderReview(1, "firms/1018100340", 1), UnderReview(2, "firms/2208162517", 1)}).ok());
+  const int64_t read_at = *store_->RoundWrites(kRound);
+  v1::Application changed = **store_->GetApplication("applications/app2");
+  changed.set_total_score_bp(10);
+  ASSERT_TRUE(Commit({changed}).ok());
+
+  ApplicationsWrite stale = DrawOfAppAnd("applications/app2");
+  stale.drawn.round_writes = read_at;
+  EXPECT_TRUE(absl::IsAborted(store_->Commit(stale)));
+  EXPECT_EQ(store_->SelectionCandidates(kRound)->size(), 2u);
+
+  // At the current count the same draw of app1 and app3 commits.
+  ASSERT_TRUE(Commit({UnderReview(3, "firms/1248100998", 1)}).ok());
+  ApplicationsWrite current = DrawOfAppAnd("applications/app3");
+  current.drawn.round_writes = *store_->RoundWrites(kRound);
+  ASSERT_TRUE(store_->Commit(current).ok());
+  EXPECT_EQ((**store_->GetApplication("applications/app3")).state(),
+            v1::APPLICATION_STATE_WAITLISTED);
 }
 
 TEST_F(SqliteApplicationsStoreTest, RowsStoredWithoutASelectionInputGetOneOnOpen) {
