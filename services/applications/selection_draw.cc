@@ -243,6 +243,7 @@ absl::StatusOr<DrawResult> Draw(const v1::SelectionCommitment& commitment) {
   }
 
   DrawResult result;
+  result.entries.reserve(n);
   int32_t selected = 0;
   int64_t spent = 0;
   bool line_reached = false;
