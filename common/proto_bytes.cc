@@ -16,6 +16,10 @@ std::string DeterministicBytes(const google::protobuf::Message& message) {
   return bytes;
 }
 
+bool ParseBytes(absl::string_view bytes, google::protobuf::MessageLite& message) {
+  return message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+}
+
 uint64_t StableHash64(absl::string_view bytes) {
   uint64_t hash = 14695981039346656037ULL;
   for (unsigned char c : bytes) {

@@ -13,6 +13,10 @@ namespace kexport {
 // Serialized with map entries sorted, so equal messages give equal bytes.
 std::string DeterministicBytes(const google::protobuf::Message& message);
 
+// Parses `bytes` into `message` where they lie (a column read in place),
+// without copying them into a string first.
+bool ParseBytes(absl::string_view bytes, google::protobuf::MessageLite& message);
+
 // FNV-1a 64: stable across processes and releases, unlike absl::Hash.
 uint64_t StableHash64(absl::string_view bytes);
 

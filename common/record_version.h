@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/proto_bytes.h"
 
 namespace kexport {
 
@@ -26,9 +27,9 @@ std::string NextEtag(const std::string& etag);
 
 // A record kept as its serialized body, with the etag of `version`.
 template <typename Message>
-absl::StatusOr<Message> ParseVersioned(const std::string& body, int64_t version) {
+absl::StatusOr<Message> ParseVersioned(absl::string_view body, int64_t version) {
   Message message;
-  if (!message.ParseFromString(body)) {
+  if (!ParseBytes(body, message)) {
     return absl::DataLossError("a stored record does not parse");
   }
   message.set_etag(absl::StrCat(version));

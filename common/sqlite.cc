@@ -94,10 +94,14 @@ int64_t SqliteStatement::ColumnInt(int index) const {
 }
 
 std::string SqliteStatement::ColumnText(int index) const {
+  return std::string(ColumnBytes(index));
+}
+
+absl::string_view SqliteStatement::ColumnBytes(int index) const {
   const void* data = sqlite3_column_blob(statement_, index);
   int size = sqlite3_column_bytes(statement_, index);
-  return data == nullptr ? std::string()
-                         : std::string(static_cast<const char*>(data), size);
+  return data == nullptr ? absl::string_view()
+                         : absl::string_view(static_cast<const char*>(data), size);
 }
 
 bool SqliteStatement::ColumnIsNull(int index) const {

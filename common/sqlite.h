@@ -55,6 +55,9 @@ class SqliteStatement final {
 
   int64_t ColumnInt(int index) const;
   std::string ColumnText(int index) const;
+  // The column's bytes in place, without a copy: valid until the next Step
+  // or Reset (parse a stored body straight from them).
+  absl::string_view ColumnBytes(int index) const;
   bool ColumnIsNull(int index) const;
 
   // Rows changed by the last Run.

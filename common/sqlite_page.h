@@ -53,7 +53,7 @@ absl::StatusOr<std::vector<Message>> ReadVersionedRecords(SqliteDatabase& db,
                                                           const std::string& sql,
                                                           const SqlValues& values) {
   return ReadRows<Message>(db, sql, values, [](SqliteStatement& row) {
-    return ParseVersioned<Message>(row.ColumnText(0), row.ColumnInt(1));
+    return ParseVersioned<Message>(row.ColumnBytes(0), row.ColumnInt(1));
   });
 }
 

@@ -8,6 +8,7 @@
 #include "common/dates.h"
 #include "common/errors.h"
 #include "common/macros.h"
+#include "common/proto_bytes.h"
 #include "common/record_version.h"
 #include "common/sqlite_page.h"
 #include "common/sqlite_versioned.h"
@@ -26,7 +27,7 @@ const char kStateNow[] = "COALESCE(o.state, a.state)";
 absl::StatusOr<v1::Application> ReadApplicationNow(const SqliteStatement& row) {
   const int64_t version = row.ColumnInt(1);
   ASSIGN_OR_RETURN(v1::Application application,
-                   ParseVersioned<v1::Application>(row.ColumnText(0), version));
+                   ParseVersioned<v1::Application>(row.ColumnBytes(0), version));
   if (row.ColumnIsNull(2)) return application;
   const Change change{row.ColumnText(5), row.ColumnText(6), row.ColumnText(7),
                       absl::FromUnixNanos(row.ColumnInt(8))};
@@ -51,7 +52,7 @@ absl::StatusOr<bool> OutcomePending(SqliteDatabase& db, const std::string& name)
 
 absl::StatusOr<v1::SelectionInput> ParseInput(const SqliteStatement& row, int column) {
   v1::SelectionInput input;
-  if (row.ColumnIsNull(column) || !input.ParseFromString(row.ColumnText(column))) {
+  if (row.ColumnIsNull(column) || !ParseBytes(row.ColumnBytes(column), input)) {
     return absl::DataLossError("a stored selection input does not parse");
   }
   return input;
@@ -195,7 +196,7 @@ absl::Status FillSelectionInputs(SqliteDatabase& db) {
       ReadRows<Filled>(db, "SELECT body FROM applications WHERE selection_input IS NULL",
                        SqlValues(), [](const SqliteStatement& row) -> absl::StatusOr<Filled> {
                          ASSIGN_OR_RETURN(v1::Application application,
-                                          ParseVersioned<v1::Application>(row.ColumnText(0), 0));
+                                          ParseVersioned<v1::Application>(row.ColumnBytes(0), 0));
                          return Filled{application.name(),
                                        InputOf(application).SerializeAsString(),
                                        application.reviews_size()};

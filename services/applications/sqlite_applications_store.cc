@@ -7,6 +7,7 @@
 #include "common/dates.h"
 #include "common/errors.h"
 #include "common/macros.h"
+#include "common/proto_bytes.h"
 #include "common/record_version.h"
 #include "common/sqlite_applied_requests.h"
 #include "common/sqlite_page.h"
@@ -165,7 +166,7 @@ int64_t DayNumber(const google::type::Date& date) {
 // A ban row's body, in column 0.
 absl::StatusOr<v1::FirmBan> ParseBan(const SqliteStatement& row) {
   v1::FirmBan ban;
-  if (!ban.ParseFromString(row.ColumnText(0))) {
+  if (!ParseBytes(row.ColumnBytes(0), ban)) {
     return absl::DataLossError("a stored ban does not parse");
   }
   return ban;
@@ -322,7 +323,7 @@ absl::StatusOr<Page<v1::Program>> SqliteApplicationsStore::ListPrograms(const Pa
   return ReadPage<v1::Program>(
       *statement, page.size, [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::Program>> {
         ASSIGN_OR_RETURN(v1::Program program,
-                         ParseVersioned<v1::Program>(row.ColumnText(0), row.ColumnInt(1)));
+                         ParseVersioned<v1::Program>(row.ColumnBytes(0), row.ColumnInt(1)));
         return PagedRow<v1::Program>{std::move(program), {row.ColumnText(2)}};
       });
 }
@@ -484,7 +485,7 @@ absl::StatusOr<Page<v1::Award>> SqliteApplicationsStore::ListAwards(const AwardQ
   return ReadPage<v1::Award>(
       *statement, query.page.size, [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::Award>> {
         ASSIGN_OR_RETURN(v1::Award award,
-                         ParseVersioned<v1::Award>(row.ColumnText(0), row.ColumnInt(1)));
+                         ParseVersioned<v1::Award>(row.ColumnBytes(0), row.ColumnInt(1)));
         return PagedRow<v1::Award>{std::move(award), {row.ColumnText(2)}};
       });
 }

@@ -5,6 +5,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "common/macros.h"
+#include "common/proto_bytes.h"
 #include "common/sqlite_versioned.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -74,7 +75,7 @@ absl::StatusOr<google::protobuf::RepeatedPtrField<Item>> ReadList(
     if (!more) return page;
     const int64_t first = query->ColumnInt(0);
     Rows row;
-    if (!row.ParseFromString(query->ColumnText(1))) {
+    if (!ParseBytes(query->ColumnBytes(1), row)) {
       return absl::DataLossError(absl::StrCat("the stored list of ", name, " from ", first,
                                               " does not parse"));
     }

@@ -6,6 +6,7 @@
 #include "common/dates.h"
 #include "common/errors.h"
 #include "common/macros.h"
+#include "common/proto_bytes.h"
 #include "common/record_version.h"
 #include "common/sqlite_applied_requests.h"
 #include "common/sqlite_page.h"
@@ -127,7 +128,7 @@ SqliteDesignationStore::GetApplication(const std::string& id) {
   if (!found) {
     return std::nullopt;
   }
-  return ParseVersioned<v1::DesignationApplication>(query->ColumnText(0), query->ColumnInt(1));
+  return ParseVersioned<v1::DesignationApplication>(query->ColumnBytes(0), query->ColumnInt(1));
 }
 
 absl::StatusOr<std::optional<v1::DesignationApplication>>
@@ -142,7 +143,7 @@ SqliteDesignationStore::OpenApplication(const std::string& firm) {
   if (!found) {
     return std::nullopt;
   }
-  return ParseVersioned<v1::DesignationApplication>(query->ColumnText(0), query->ColumnInt(1));
+  return ParseVersioned<v1::DesignationApplication>(query->ColumnBytes(0), query->ColumnInt(1));
 }
 
 absl::StatusOr<Page<v1::DesignationApplication>> SqliteDesignationStore::ListApplications(
@@ -193,7 +194,7 @@ absl::StatusOr<Page<v1::DesignationApplication>> SqliteDesignationStore::ListApp
       *statement, query.page.size,
       [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::DesignationApplication>> {
         ASSIGN_OR_RETURN(v1::DesignationApplication application,
-                         ParseVersioned<v1::DesignationApplication>(row.ColumnText(0),
+                         ParseVersioned<v1::DesignationApplication>(row.ColumnBytes(0),
                                                            row.ColumnInt(1)));
         return PagedRow<v1::DesignationApplication>{
             std::move(application), {absl::StrCat(row.ColumnInt(3)), row.ColumnText(2)}};
@@ -242,7 +243,7 @@ absl::StatusOr<std::optional<v1::AnnualReview>> SqliteDesignationStore::GetAnnua
     return std::nullopt;
   }
   v1::AnnualReview review;
-  if (!review.ParseFromString(query->ColumnText(0))) {
+  if (!ParseBytes(query->ColumnBytes(0), review)) {
     return absl::DataLossError("a stored annual review does not parse");
   }
   return review;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "common/dates.h"
 #include "common/macros.h"
+#include "common/proto_bytes.h"
 #include "common/sqlite_applied_requests.h"
 #include "common/sqlite_page.h"
 #include "services/ledger/ledger_names.h"
@@ -96,9 +97,9 @@ CREATE TABLE fiscal_years (
 }
 
 template <typename Message>
-absl::StatusOr<Message> Parse(const std::string& bytes, absl::string_view what) {
+absl::StatusOr<Message> Parse(absl::string_view bytes, absl::string_view what) {
   Message message;
-  if (!message.ParseFromString(bytes)) {
+  if (!ParseBytes(bytes, message)) {
     return absl::DataLossError(absl::StrCat("stored ", what, " does not parse"));
   }
   return message;
@@ -117,7 +118,7 @@ absl::StatusOr<std::optional<Message>> FindBody(SqliteDatabase& db,
   if (!found) {
     return std::nullopt;
   }
-  return Parse<Message>(query->ColumnText(0), what);
+  return Parse<Message>(query->ColumnBytes(0), what);
 }
 
 absl::StatusOr<std::optional<Account>> FindAccountIn(SqliteDatabase& db,
@@ -151,7 +152,7 @@ absl::StatusOr<std::optional<Account>> FindProgramBudgetIn(
   if (!found) {
     return std::nullopt;
   }
-  ASSIGN_OR_RETURN(Account account, Parse<Account>(query->ColumnText(0), "account"));
+  ASSIGN_OR_RETURN(Account account, Parse<Account>(query->ColumnBytes(0), "account"));
   return WithDerivedFields(std::move(account));
 }
 
@@ -181,7 +182,7 @@ absl::StatusOr<std::vector<Transfer>> OpenReservationsIn(SqliteDatabase& db,
     if (!row) {
       return open;
     }
-    ASSIGN_OR_RETURN(Transfer transfer, Parse<Transfer>(query->ColumnText(0), "transfer"));
+    ASSIGN_OR_RETURN(Transfer transfer, Parse<Transfer>(query->ColumnBytes(0), "transfer"));
     open.push_back(std::move(transfer));
   }
 }
@@ -214,7 +215,7 @@ class SqliteLedgerBatch final : public LedgerBatch {
       if (!row) {
         return due;
       }
-      ASSIGN_OR_RETURN(Transfer transfer, Parse<Transfer>(query->ColumnText(0), "transfer"));
+      ASSIGN_OR_RETURN(Transfer transfer, Parse<Transfer>(query->ColumnBytes(0), "transfer"));
       due.push_back(std::move(transfer));
     }
   }
@@ -477,7 +478,7 @@ absl::StatusOr<Page<Account>> SqliteLedgerStore::ListAccounts(
   return ReadPage<Account>(
       *statement, query.page.size,
       [by_time](SqliteStatement& row) -> absl::StatusOr<PagedRow<Account>> {
-        ASSIGN_OR_RETURN(Account account, Parse<Account>(row.ColumnText(0), "account"));
+        ASSIGN_OR_RETURN(Account account, Parse<Account>(row.ColumnBytes(0), "account"));
         std::vector<std::string> position =
             by_time ? std::vector<std::string>{absl::StrCat(row.ColumnInt(2)),
                                                row.ColumnText(1)}
@@ -529,7 +530,7 @@ absl::StatusOr<Page<Transfer>> SqliteLedgerStore::ListTransfers(
   return ReadPage<Transfer>(
       *statement, query.page.size,
       [](SqliteStatement& row) -> absl::StatusOr<PagedRow<Transfer>> {
-        ASSIGN_OR_RETURN(Transfer transfer, Parse<Transfer>(row.ColumnText(0), "transfer"));
+        ASSIGN_OR_RETURN(Transfer transfer, Parse<Transfer>(row.ColumnBytes(0), "transfer"));
         return PagedRow<Transfer>{std::move(transfer),
                                   {absl::StrCat(row.ColumnInt(1))}};
       });
@@ -559,7 +560,7 @@ absl::StatusOr<Page<v1::AccountBalance>> SqliteLedgerStore::ListAccountBalances(
       *statement, query.page.size,
       [](SqliteStatement& row) -> absl::StatusOr<PagedRow<v1::AccountBalance>> {
         ASSIGN_OR_RETURN(v1::AccountBalance balance,
-                         Parse<v1::AccountBalance>(row.ColumnText(0), "balance"));
+                         Parse<v1::AccountBalance>(row.ColumnBytes(0), "balance"));
         return PagedRow<v1::AccountBalance>{std::move(balance),
                                             {absl::StrCat(row.ColumnInt(1))}};
       });
@@ -621,7 +622,7 @@ absl::StatusOr<Page<RejectedTransfer>> SqliteLedgerStore::ListRejectedTransfers(
       *statement, query.page.size,
       [](SqliteStatement& row) -> absl::StatusOr<PagedRow<RejectedTransfer>> {
         ASSIGN_OR_RETURN(RejectedTransfer rejected,
-                         Parse<RejectedTransfer>(row.ColumnText(0), "rejected transfer"));
+                         Parse<RejectedTransfer>(row.ColumnBytes(0), "rejected transfer"));
         int64_t sequence = row.ColumnInt(1);
         rejected.set_sequence(sequence);
         rejected.set_name(absl::StrCat("rejectedTransfers/", sequence));
@@ -651,7 +652,7 @@ absl::Status SqliteLedgerStore::ForEachTransferOf(
     if (!row) {
       return absl::OkStatus();
     }
-    ASSIGN_OR_RETURN(Transfer transfer, Parse<Transfer>(query->ColumnText(0), "transfer"));
+    ASSIGN_OR_RETURN(Transfer transfer, Parse<Transfer>(query->ColumnBytes(0), "transfer"));
     RETURN_IF_ERROR(visit(transfer));
   }
 }

@@ -10,6 +10,7 @@
 #include "common/dates.h"
 #include "common/errors.h"
 #include "common/macros.h"
+#include "common/proto_bytes.h"
 #include "common/record_version.h"
 #include "common/sqlite_applied_requests.h"
 #include "common/sqlite_page.h"
@@ -496,7 +497,7 @@ absl::StatusOr<Page<ExportRecord>> SqliteFirmStore::ListExportRecords(
       *statement, query.page.size,
       [](SqliteStatement& row) -> absl::StatusOr<PagedRow<ExportRecord>> {
         ExportRecord record;
-        if (!record.ParseFromString(row.ColumnText(3))) {
+        if (!ParseBytes(row.ColumnBytes(3), record)) {
           return Corrupt("export record");
         }
         record.set_superseded(row.ColumnInt(2) != 0);

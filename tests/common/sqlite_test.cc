@@ -69,6 +69,25 @@ TEST(SqliteTest, RunsInWalWithFullSync) {
   (*sync)->Reset();
 }
 
+TEST(SqliteTest, ColumnBytesAreTheStoredBytesInPlace) {
+  testing::TempDir dir;
+  auto db = SqliteDatabase::Open(dir.path() + "/db.sqlite", kBoth);
+  ASSERT_TRUE(db.ok());
+  auto insert = (*db)->Prepare("INSERT INTO items(name, note) VALUES (?, ?)");
+  ASSERT_TRUE(insert.ok());
+  const std::string body("a\0b\xff", 4);  // a serialized message may hold any byte
+  (*insert)->BindBlob(1, body);
+  (*insert)->BindNull(2);
+  ASSERT_TRUE((*insert)->Run().ok());
+  auto read = (*db)->Prepare("SELECT name, note FROM items");
+  ASSERT_TRUE(read.ok());
+  ASSERT_TRUE(*(*read)->Step());
+  EXPECT_EQ((*read)->ColumnBytes(0), body);
+  EXPECT_EQ((*read)->ColumnText(0), body);
+  EXPECT_TRUE((*read)->ColumnBytes(1).empty());
+  (*read)->Reset();
+}
+
 TEST(SqliteTest, BadSqlIsAnErrorNotACrash) {
   testing::TempDir dir;
   auto db = SqliteDatabase::Open(dir.path() + "/db.sqlite", kFirst);
