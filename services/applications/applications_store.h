@@ -115,7 +115,8 @@ class ApplicationsStore {
   virtual absl::StatusOr<std::vector<v1::Application>> RoundApplications(
       const std::string& round) = 0;
   // How many times the round's applications were written so far: any
-  // write to one of them (a submission, a withdrawal, a review) counts.
+  // write to one of them (a submission, a withdrawal, a review) counts, and
+  // so does a draw of their outcomes.
   virtual absl::StatusOr<int64_t> RoundWrites(const std::string& round) = 0;
   // A round's applications UNDER_REVIEW, by submission.
   virtual absl::StatusOr<std::vector<SelectionCandidate>> SelectionCandidates(

@@ -172,32 +172,17 @@ absl::StatusOr<SelectionDesk::Prepared> SelectionDesk::Prepare(const std::string
     return WrongState("ROUND_NOT_CLOSED", round, round.state());
   }
   const v1::SelectionPolicy& policy = round.selection_policy();
-  // Read first: if it still stands at the commit, so do the candidates.
-  ASSIGN_OR_RETURN(prepared.round_writes, store_->RoundWrites(round.name()));
-  ASSIGN_OR_RETURN(std::vector<SelectionCandidate> candidates,
-                   store_->SelectionCandidates(round.name()));
-  // One input per firm: its earliest submission (the store keeps one
-  // application per firm and round; this holds even if that changed).
-  std::vector<SelectionCandidate*> by_brn;
-  by_brn.reserve(candidates.size());
-  for (SelectionCandidate& candidate : candidates) by_brn.push_back(&candidate);
-  std::stable_sort(by_brn.begin(), by_brn.end(),
-                   [](const SelectionCandidate* a, const SelectionCandidate* b) {
-                     return a->input.brn() < b->input.brn();
-                   });
-  by_brn.erase(std::unique(by_brn.begin(), by_brn.end(),
-                           [](const SelectionCandidate* a, const SelectionCandidate* b) {
-                             return a->input.brn() == b->input.brn();
-                           }),
-               by_brn.end());
+  ASSIGN_OR_RETURN(std::shared_ptr<const Candidates> candidates, ReadCandidates(round.name()));
+  prepared.round_writes = candidates->round_writes;
   const int min_reviews = std::max(1, policy.scored_ranking().min_reviews());
   int missing_reviews = 0;
   v1::SelectionCommitment& commitment = prepared.commitment;
-  prepared.versions.reserve(by_brn.size());
-  for (SelectionCandidate* candidate : by_brn) {
-    if (policy.has_scored_ranking() && candidate->reviews < min_reviews) ++missing_reviews;
-    *commitment.add_inputs() = ForPolicy(std::move(candidate->input), policy);
-    prepared.versions[candidate->name] = candidate->version;
+  commitment.mutable_inputs()->Reserve(static_cast<int>(candidates->by_brn.size()));
+  prepared.versions.reserve(candidates->by_brn.size());
+  for (const SelectionCandidate& candidate : candidates->by_brn) {
+    if (policy.has_scored_ranking() && candidate.reviews < min_reviews) ++missing_reviews;
+    *commitment.add_inputs() = ForPolicy(candidate.input, policy);
+    prepared.versions[candidate.name] = candidate.version;
   }
   if (missing_reviews > 0) {
     return FailedPreconditionError(
@@ -223,6 +208,49 @@ absl::StatusOr<SelectionDesk::Prepared> SelectionDesk::Prepare(const std::string
   commitment.set_budget_available_won(drawable);
   *commitment.mutable_commit_time() = ToTimestamp(now);
   return prepared;
+}
+
+absl::StatusOr<std::shared_ptr<const SelectionDesk::Candidates>> SelectionDesk::ReadCandidates(
+    const std::string& round) {
+  // Read first: candidates read after it are current while it stands.
+  ASSIGN_OR_RETURN(const int64_t round_writes, store_->RoundWrites(round));
+  {
+    std::lock_guard<std::mutex> lock(candidates_mutex_);
+    if (last_candidates_ != nullptr && last_candidates_->round == round &&
+        last_candidates_->round_writes == round_writes) {
+      return last_candidates_;
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<SelectionCandidate> read, store_->SelectionCandidates(round));
+  auto candidates = std::make_shared<Candidates>();
+  candidates->round = round;
+  candidates->round_writes = round_writes;
+  // One input per firm: its earliest submission (the store keeps one
+  // application per firm and round; this holds even if that changed).
+  std::vector<SelectionCandidate*> by_brn;
+  by_brn.reserve(read.size());
+  for (SelectionCandidate& candidate : read) by_brn.push_back(&candidate);
+  std::stable_sort(by_brn.begin(), by_brn.end(),
+                   [](const SelectionCandidate* a, const SelectionCandidate* b) {
+                     return a->input.brn() < b->input.brn();
+                   });
+  by_brn.erase(std::unique(by_brn.begin(), by_brn.end(),
+                           [](const SelectionCandidate* a, const SelectionCandidate* b) {
+                             return a->input.brn() == b->input.brn();
+                           }),
+               by_brn.end());
+  candidates->by_brn.reserve(by_brn.size());
+  for (SelectionCandidate* candidate : by_brn) {
+    candidates->by_brn.push_back(std::move(*candidate));
+  }
+  std::lock_guard<std::mutex> lock(candidates_mutex_);
+  last_candidates_ = candidates;
+  return candidates;
+}
+
+void SelectionDesk::ForgetCandidates(const std::string& round) {
+  std::lock_guard<std::mutex> lock(candidates_mutex_);
+  if (last_candidates_ != nullptr && last_candidates_->round == round) last_candidates_.reset();
 }
 
 absl::StatusOr<v1::SelectionCommitment> SelectionDesk::Preview(
@@ -313,6 +341,7 @@ absl::StatusOr<v1::Selection> SelectionDesk::Run(const v1::RunSelectionRequest& 
         // Moved, not copied (megabytes); the store gives it its etag.
         write.selections.push_back(std::move(selection));
         RETURN_IF_ERROR(store_->Commit(write));
+        ForgetCandidates(request.round());
         return std::move(write.selections.front());
       });
   if (!recorded.ok()) return recorded;

@@ -5,7 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -47,6 +50,21 @@ class SelectionDesk final {
   };
   absl::StatusOr<Prepared> Prepare(const std::string& round_name, absl::Time now);
 
+  // A round's candidates, one per firm in BRN order, as read at the round's
+  // write count.
+  struct Candidates {
+    std::string round;
+    int64_t round_writes = 0;
+    std::vector<SelectionCandidate> by_brn;
+  };
+  // Read again only when the round's write count moved since they were last
+  // read: the preview an operator publishes and the draw that follows read
+  // the same 100,000 applications once.
+  absl::StatusOr<std::shared_ptr<const Candidates>> ReadCandidates(const std::string& round);
+  // Frees a drawn round's candidates: the draw counts as a write, so they
+  // would never be reused.
+  void ForgetCandidates(const std::string& round);
+
   // RunSelection records a stub naming its selection, not a second copy of
   // a record of megabytes: the record changes only by its promotions, so a
   // retry's answer is the record without them, at its first etag.
@@ -64,6 +82,8 @@ class SelectionDesk final {
   Clock clock_;
   const int64_t max_answer_bytes_;
   AppliedRequestLookup applied_requests_;
+  std::mutex candidates_mutex_;
+  std::shared_ptr<const Candidates> last_candidates_;  // guarded by candidates_mutex_
 };
 
 }  // namespace kexport::applications

@@ -87,6 +87,8 @@ absl::Status WriteApplication(SqliteDatabase& db, v1::Application& application) 
 
 absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) {
   if (drawn.outcomes.empty()) return absl::OkStatus();
+  // Read before this draw's own run counts as a write of the round.
+  ASSIGN_OR_RETURN(const int64_t writes_before, ReadRoundWrites(db, drawn.round));
   ASSIGN_OR_RETURN(SqliteStatement * run,
                    db.Prepare("INSERT INTO selection_runs(round, actor, method, request_id,"
                               " time_ns) VALUES (?, ?, ?, ?, ?)"));
@@ -122,10 +124,7 @@ absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) 
   // version the commitment read. The round's write count vouches for all of
   // them at once when it still stands (the candidates were read after it);
   // else one pass over the round's covering index, not a look-up per row.
-  if (drawn.round_writes) {
-    ASSIGN_OR_RETURN(int64_t writes, ReadRoundWrites(db, drawn.round));
-    if (writes == *drawn.round_writes) return absl::OkStatus();
-  }
+  if (drawn.round_writes == writes_before) return absl::OkStatus();
   ASSIGN_OR_RETURN(
       SqliteStatement * current,
       db.Prepare("SELECT count(*) FROM applications a"

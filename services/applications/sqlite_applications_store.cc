@@ -131,9 +131,9 @@ CREATE TABLE selection_lists (
 ) WITHOUT ROWID;
 )sql"},
       {4, R"sql(
--- How many times each round's applications were written, counted by the
--- database itself on every write: a draw that read its candidates at a
--- count that still stands knows none of them changed (WriteDrawnOutcomes).
+-- How many times each round's applications were written or drawn, counted
+-- by the database itself: candidates read at a count that still stands are
+-- still the round's (WriteDrawnOutcomes, SelectionDesk's reuse).
 CREATE TABLE round_writes (
   round TEXT PRIMARY KEY,
   writes INTEGER NOT NULL
@@ -150,6 +150,10 @@ CREATE TRIGGER applications_updated_count AFTER UPDATE ON applications BEGIN
 END;
 CREATE TRIGGER applications_deleted_count AFTER DELETE ON applications BEGIN
   INSERT INTO round_writes(round, writes) VALUES (OLD.round, 1)
+    ON CONFLICT(round) DO UPDATE SET writes = writes + 1;
+END;
+CREATE TRIGGER selection_runs_count AFTER INSERT ON selection_runs BEGIN
+  INSERT INTO round_writes(round, writes) VALUES (NEW.round, 1)
     ON CONFLICT(round) DO UPDATE SET writes = writes + 1;
 END;
 )sql"},

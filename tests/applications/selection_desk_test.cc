@@ -108,5 +108,43 @@ TEST(SelectionDeskTest, AFullAnswerTooLargeIsRefusedBeforeTheDrawRecordsAnything
   EXPECT_EQ(again->result_sha256(), basic->result_sha256());
 }
 
+// The preview's candidates are reused only while the round's write count
+// stands: after a withdrawal they are read again, and the draw uses those.
+TEST(SelectionDeskTest, CandidatesAreReadAgainOnceTheRoundChanged) {
+  testing::TempDir dir;
+  auto store = SqliteApplicationsStore::Open(dir.path() + "/applications.sqlite");
+  ASSERT_TRUE(store.ok()) << store.status();
+  ApplicationsWrite round = ClosedRound(5);
+  ASSERT_TRUE((*store)->Commit(round).ok());
+  AmpleLedger ledger;
+  const Clock clock = [] { return kNow; };
+  LedgerOutbox outbox(store->get(), &ledger, clock, absl::Hours(1));
+  SelectionDesk desk(store->get(), &ledger, &outbox, clock, /*max_answer_bytes=*/1 << 20);
+  v1::PreviewSelectionCommitmentRequest preview;
+  preview.set_round(kRound);
+  preview.set_view(v1::SELECTION_VIEW_BASIC);
+  ASSERT_EQ(desk.Preview(preview)->input_count(), 5);
+
+  v1::Application withdrawn = **(*store)->GetApplication("applications/app2");
+  withdrawn.set_state(v1::APPLICATION_STATE_WITHDRAWN);
+  ApplicationsWrite withdrawal;
+  withdrawal.applications.push_back(withdrawn);
+  ASSERT_TRUE((*store)->Commit(withdrawal).ok());
+  absl::StatusOr<v1::SelectionCommitment> after_withdrawal = desk.Preview(preview);
+  ASSERT_TRUE(after_withdrawal.ok()) << after_withdrawal.status();
+  EXPECT_EQ(after_withdrawal->input_count(), 4);
+
+  v1::RunSelectionRequest request;
+  request.set_round(kRound);
+  request.set_expected_inputs_sha256(after_withdrawal->inputs_sha256());
+  request.set_seed_value("1,2,3,4,5,6");
+  request.set_request_id("draw-1");
+  request.set_view(v1::SELECTION_VIEW_BASIC);
+  absl::StatusOr<v1::Selection> drawn = desk.Run(request, "operator");
+  ASSERT_TRUE(drawn.ok()) << drawn.status();
+  EXPECT_EQ(drawn->entry_count(), 4);
+  EXPECT_EQ(drawn->commitment().inputs_sha256(), after_withdrawal->inputs_sha256());
+}
+
 }  // namespace
 }  // namespace kexport::applications

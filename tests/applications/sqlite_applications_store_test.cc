@@ -331,6 +331,15 @@ TEST_F(SqliteApplicationsStoreTest, EveryWriteToARoundsApplicationsCounts) {
   EXPECT_EQ(*store_->RoundWrites(elsewhere.round()), 1);
   Reopen();
   EXPECT_EQ(*store_->RoundWrites(kRound), 3);
+
+  // A draw writes outcomes, not applications, and counts too.
+  ApplicationsWrite draw;
+  draw.drawn = {kRound,
+                {"selector", "RunSelection", "req-draw", absl::FromUnixSeconds(1'780'002'000)},
+                {{"applications/app1", 1, v1::APPLICATION_STATE_SELECTED, "rank 1", ""}},
+                std::nullopt};
+  ASSERT_TRUE(store_->Commit(draw).ok());
+  EXPECT_EQ(*store_->RoundWrites(kRound), 4);
 }
 
 // The count read before the candidates vouches for them only while it
