@@ -100,7 +100,9 @@ std::string SqliteStatement::ColumnText(int index) const {
 absl::string_view SqliteStatement::ColumnBytes(int index) const {
   const void* data = sqlite3_column_blob(statement_, index);
   int size = sqlite3_column_bytes(statement_, index);
-  return data == nullptr ? absl::string_view()
+  // Never a null pointer, even for NULL or an empty blob: parsers may
+  // copy from it.
+  return data == nullptr ? absl::string_view("", 0)
                          : absl::string_view(static_cast<const char*>(data), size);
 }
 

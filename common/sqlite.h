@@ -56,7 +56,8 @@ class SqliteStatement final {
   int64_t ColumnInt(int index) const;
   std::string ColumnText(int index) const;
   // The column's bytes in place, without a copy: valid until the next Step
-  // or Reset (parse a stored body straight from them).
+  // or Reset (a Prepare of the same SQL resets it) and until another type
+  // is asked of the column. Parse a stored body straight from them.
   absl::string_view ColumnBytes(int index) const;
   bool ColumnIsNull(int index) const;
 

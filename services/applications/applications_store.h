@@ -38,7 +38,8 @@ struct DrawnOutcomes {
   std::vector<SelectionOutcome> outcomes;
   // The round's RoundWrites, read before its candidates. While it stands no
   // application of the round changed since, and the outcomes' versions are
-  // not checked one by one; unset, they are.
+  // not checked one by one; unset, they are. Set it only for outcomes drawn
+  // from candidates read after it: the store then trusts them.
   std::optional<int64_t> round_writes;
 };
 
@@ -114,9 +115,9 @@ class ApplicationsStore {
   // Every application of a round, by submission (drafts last).
   virtual absl::StatusOr<std::vector<v1::Application>> RoundApplications(
       const std::string& round) = 0;
-  // How many times the round's applications were written so far: any
-  // write to one of them (a submission, a withdrawal, a review) counts, and
-  // so does a draw of their outcomes.
+  // A count that moves with every write to the round's applications (a
+  // submission, a withdrawal, a review) and with every draw of their
+  // outcomes; equal counts mean nothing of the round changed between them.
   virtual absl::StatusOr<int64_t> RoundWrites(const std::string& round) = 0;
   // A round's applications UNDER_REVIEW, by submission.
   virtual absl::StatusOr<std::vector<SelectionCandidate>> SelectionCandidates(

@@ -244,7 +244,11 @@ absl::StatusOr<std::shared_ptr<const SelectionDesk::Candidates>> SelectionDesk::
     candidates->by_brn.push_back(std::move(*candidate));
   }
   std::lock_guard<std::mutex> lock(candidates_mutex_);
-  last_candidates_ = candidates;
+  // A slower read at an older count must not replace a newer one.
+  if (last_candidates_ == nullptr || last_candidates_->round != round ||
+      last_candidates_->round_writes < round_writes) {
+    last_candidates_ = candidates;
+  }
   return candidates;
 }
 
@@ -341,7 +345,7 @@ absl::StatusOr<v1::Selection> SelectionDesk::Run(const v1::RunSelectionRequest& 
         // Moved, not copied (megabytes); the store gives it its etag.
         write.selections.push_back(std::move(selection));
         RETURN_IF_ERROR(store_->Commit(write));
-        ForgetCandidates(request.round());
+        ForgetCandidates(prepared.round.name());
         return std::move(write.selections.front());
       });
   if (!recorded.ok()) return recorded;

@@ -1,6 +1,7 @@
 #include "services/applications/sqlite_application_rows.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
@@ -87,8 +88,12 @@ absl::Status WriteApplication(SqliteDatabase& db, v1::Application& application) 
 
 absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) {
   if (drawn.outcomes.empty()) return absl::OkStatus();
-  // Read before this draw's own run counts as a write of the round.
-  ASSIGN_OR_RETURN(const int64_t writes_before, ReadRoundWrites(db, drawn.round));
+  // Read before this draw's own run row counts as a write of the round (the
+  // run row is also what counts the outcomes: see round_writes).
+  std::optional<int64_t> writes_before;
+  if (drawn.round_writes) {
+    ASSIGN_OR_RETURN(writes_before, ReadRoundWrites(db, drawn.round));
+  }
   ASSIGN_OR_RETURN(SqliteStatement * run,
                    db.Prepare("INSERT INTO selection_runs(round, actor, method, request_id,"
                               " time_ns) VALUES (?, ?, ?, ?, ?)"));
@@ -124,7 +129,7 @@ absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) 
   // version the commitment read. The round's write count vouches for all of
   // them at once when it still stands (the candidates were read after it);
   // else one pass over the round's covering index, not a look-up per row.
-  if (drawn.round_writes == writes_before) return absl::OkStatus();
+  if (drawn.round_writes && drawn.round_writes == writes_before) return absl::OkStatus();
   ASSIGN_OR_RETURN(
       SqliteStatement * current,
       db.Prepare("SELECT count(*) FROM applications a"

@@ -131,9 +131,13 @@ CREATE TABLE selection_lists (
 ) WITHOUT ROWID;
 )sql"},
       {4, R"sql(
--- How many times each round's applications were written or drawn, counted
--- by the database itself: candidates read at a count that still stands are
--- still the round's (WriteDrawnOutcomes, SelectionDesk's reuse).
+-- A count per round that moves with every write to its applications and
+-- with every draw, kept by the database itself: candidates read at a count
+-- that still stands are still the round's (WriteDrawnOutcomes,
+-- SelectionDesk's reuse). Outcomes count through their run's row, which
+-- every draw writes with them (a trigger per outcome would fire 100,000
+-- times a draw). No path deletes an application or moves it to another
+-- round; those triggers are there so that none could go uncounted.
 CREATE TABLE round_writes (
   round TEXT PRIMARY KEY,
   writes INTEGER NOT NULL

@@ -8,6 +8,7 @@
 #include "common/dates.h"
 #include "gtest/gtest.h"
 #include "services/applications/sqlite_applications_store.h"
+#include "sqlite3.h"
 #include "tests/support/child_process.h"
 
 namespace kexport::applications {
@@ -108,6 +109,16 @@ TEST(SelectionDeskTest, AFullAnswerTooLargeIsRefusedBeforeTheDrawRecordsAnything
   EXPECT_EQ(again->result_sha256(), basic->result_sha256());
 }
 
+// Sets the round's write count behind the store's back.
+void SetRoundWrites(const std::string& path, int64_t writes) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const std::string sql = absl::StrCat("UPDATE round_writes SET writes = ", writes,
+                                       " WHERE round = '", kRound, "'");
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+}
+
 // The preview's candidates are reused only while the round's write count
 // stands: after a withdrawal they are read again, and the draw uses those.
 TEST(SelectionDeskTest, CandidatesAreReadAgainOnceTheRoundChanged) {
@@ -123,13 +134,24 @@ TEST(SelectionDeskTest, CandidatesAreReadAgainOnceTheRoundChanged) {
   v1::PreviewSelectionCommitmentRequest preview;
   preview.set_round(kRound);
   preview.set_view(v1::SELECTION_VIEW_BASIC);
-  ASSERT_EQ(desk.Preview(preview)->input_count(), 5);
+  absl::StatusOr<v1::SelectionCommitment> first = desk.Preview(preview);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->input_count(), 5);
+  const int64_t read_at = *(*store)->RoundWrites(kRound);
 
   v1::Application withdrawn = **(*store)->GetApplication("applications/app2");
   withdrawn.set_state(v1::APPLICATION_STATE_WITHDRAWN);
   ApplicationsWrite withdrawal;
   withdrawal.applications.push_back(withdrawn);
   ASSERT_TRUE((*store)->Commit(withdrawal).ok());
+  // With the count put back, the preview answers from what it read before:
+  // the candidates are not read again while the count stands.
+  const std::string path = dir.path() + "/applications.sqlite";
+  SetRoundWrites(path, read_at);
+  absl::StatusOr<v1::SelectionCommitment> reused = desk.Preview(preview);
+  ASSERT_TRUE(reused.ok()) << reused.status();
+  EXPECT_EQ(reused->input_count(), 5);
+  SetRoundWrites(path, read_at + 1);
   absl::StatusOr<v1::SelectionCommitment> after_withdrawal = desk.Preview(preview);
   ASSERT_TRUE(after_withdrawal.ok()) << after_withdrawal.status();
   EXPECT_EQ(after_withdrawal->input_count(), 4);

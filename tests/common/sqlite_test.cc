@@ -69,7 +69,7 @@ TEST(SqliteTest, RunsInWalWithFullSync) {
   (*sync)->Reset();
 }
 
-TEST(SqliteTest, ColumnBytesAreTheStoredBytesInPlace) {
+TEST(SqliteTest, ColumnBytesAreTheStoredBytes) {
   testing::TempDir dir;
   auto db = SqliteDatabase::Open(dir.path() + "/db.sqlite", kBoth);
   ASSERT_TRUE(db.ok());
