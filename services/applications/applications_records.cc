@@ -78,6 +78,12 @@ google::protobuf::RepeatedPtrField<Item> Slice(const google::protobuf::RepeatedP
 
 }  // namespace
 
+void CountHeldLists(v1::Selection& selection) {
+  if (!HoldsLists(selection)) return;
+  selection.mutable_commitment()->set_input_count(selection.commitment().inputs_size());
+  selection.set_entry_count(selection.entries_size());
+}
+
 absl::StatusOr<v1::Selection> FindSelectionRecord(ApplicationsStore& store,
                                                   const std::string& round) {
   ASSIGN_OR_RETURN(std::optional<v1::Selection> selection, store.GetSelection(round));
@@ -85,10 +91,7 @@ absl::StatusOr<v1::Selection> FindSelectionRecord(ApplicationsStore& store,
     return NotFoundError("SELECTION_NOT_FOUND",
                          absl::StrCat(round, " has no selection yet"));
   }
-  if (HoldsLists(*selection)) {
-    selection->mutable_commitment()->set_input_count(selection->commitment().inputs_size());
-    selection->set_entry_count(selection->entries_size());
-  }
+  CountHeldLists(*selection);
   return *std::move(selection);
 }
 

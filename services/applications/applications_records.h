@@ -26,6 +26,9 @@ absl::StatusOr<v1::Application> FindApplication(ApplicationsStore& store,
                                                 const std::string& etag = "");
 absl::StatusOr<v1::Award> FindAward(ApplicationsStore& store, const std::string& name,
                                     const std::string& etag = "");
+// Sets the counts of the lists `selection` holds itself, if it does (a
+// record, or a recorded answer, from before the lists were kept apart).
+void CountHeldLists(v1::Selection& selection);
 // A round's selection record with the counts of its inputs and entries,
 // without them unless it holds them itself (written before they were kept
 // apart).

@@ -132,11 +132,7 @@ absl::Status SelectionDesk::CheckFits(const google::protobuf::MessageLite& answe
 absl::StatusOr<v1::Selection> SelectionDesk::Show(v1::Selection selection,
                                                   v1::SelectionView view) const {
   RETURN_IF_ERROR(CheckFits(selection, view));
-  if (selection.commitment().inputs_size() > 0 || selection.entries_size() > 0) {
-    // The lists are here (a retry's answer recorded before the counts were).
-    selection.mutable_commitment()->set_input_count(selection.commitment().inputs_size());
-    selection.set_entry_count(selection.entries_size());
-  }
+  CountHeldLists(selection);  // a retry's answer recorded before the counts were
   if (view == v1::SELECTION_VIEW_BASIC) {
     selection.mutable_commitment()->clear_inputs();
     selection.clear_entries();

@@ -131,14 +131,12 @@ absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) 
     if (a.head != b.head) return a.head < b.head;
     return a.outcome->application < b.outcome->application;
   });
-  std::vector<const SelectionOutcome*> by_name;
-  by_name.reserve(keyed.size());
-  for (const Keyed& key : keyed) by_name.push_back(key.outcome);
   ASSIGN_OR_RETURN(
       SqliteStatement * insert,
       db.Prepare("INSERT INTO selection_outcomes(application, base_version, state, reason, award)"
                  " VALUES (?, ?, ?, ?, ?)"));
-  for (const SelectionOutcome* outcome : by_name) {
+  for (const Keyed& key : keyed) {
+    const SelectionOutcome* outcome = key.outcome;
     insert->Reset();
     insert->Bind(1, outcome->application);
     insert->Bind(2, outcome->base_version);
@@ -160,7 +158,7 @@ absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) 
   absl::Cleanup reset = [current] { current->Reset(); };
   current->Bind(1, drawn.round);
   ASSIGN_OR_RETURN(bool counted, current->Step());
-  if (counted && current->ColumnInt(0) == static_cast<int64_t>(by_name.size())) {
+  if (counted && current->ColumnInt(0) == static_cast<int64_t>(keyed.size())) {
     return absl::OkStatus();
   }
   // Name the first that is not (the draw fails either way).
@@ -168,7 +166,8 @@ absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) 
                    db.Prepare("SELECT 1 FROM applications WHERE name = ? AND round = ?"
                               " AND version = ?"));
   absl::Cleanup reset_at_base = [at_base] { at_base->Reset(); };
-  for (const SelectionOutcome* outcome : by_name) {
+  for (const Keyed& key : keyed) {
+    const SelectionOutcome* outcome = key.outcome;
     at_base->Reset();
     at_base->Bind(1, outcome->application);
     at_base->Bind(2, drawn.round);

@@ -16,6 +16,7 @@
 #include "common/record_version.h"
 #include "common/order_by.h"
 #include "common/page_token.h"
+#include "common/proto_bytes.h"
 #include "common/text.h"
 #include "services/designation/designation_names.h"
 #include "services/designation/designation_timeline.h"
@@ -82,8 +83,8 @@ std::string FirmKey(const std::string& firm, absl::CivilDay day) {
 // Bytes from Redis are served only if they are the look-up asked for.
 bool IsLookUp(absl::string_view bytes, const std::string& firm, absl::CivilDay day) {
   v1::GetFirmDesignationResponse response;
-  return response.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) &&
-         response.firm() == firm && response.as_of().year() == day.year() &&
+  return ParseBytes(bytes, response) && response.firm() == firm &&
+         response.as_of().year() == day.year() &&
          response.as_of().month() == day.month() && response.as_of().day() == day.day();
 }
 

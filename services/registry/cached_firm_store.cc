@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/macros.h"
+#include "common/proto_bytes.h"
 
 namespace kexport::registry {
 namespace {
@@ -11,7 +12,7 @@ std::string FirmKey(const std::string& brn) { return absl::StrCat("firm:", brn);
 // Bytes from Redis are served only if they are a firm, and the one asked for.
 bool IsFirm(absl::string_view bytes, const std::string& brn) {
   Firm firm;
-  return firm.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) && firm.brn() == brn;
+  return ParseBytes(bytes, firm) && firm.brn() == brn;
 }
 
 }  // namespace

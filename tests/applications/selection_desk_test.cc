@@ -1,8 +1,12 @@
 // SelectionDesk on a real SQLite store, with a ledger that reports ample
 // budget: a FULL answer too large for one message is refused (a draw's
 // before it records anything), and the same request asking the BASIC view
-// answers.
+// answers; a preview's candidates serve the draw only while the round's
+// write count stands.
 #include "services/applications/selection_desk.h"
+
+#include <memory>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
@@ -61,24 +65,39 @@ ApplicationsWrite ClosedRound(int n) {
   return write;
 }
 
-TEST(SelectionDeskTest, AFullAnswerTooLargeIsRefusedBeforeTheDrawRecordsAnything) {
-  testing::TempDir dir;
-  auto store = SqliteApplicationsStore::Open(dir.path() + "/applications.sqlite");
-  ASSERT_TRUE(store.ok()) << store.status();
-  ApplicationsWrite round = ClosedRound(40);
-  ASSERT_TRUE((*store)->Commit(round).ok());
-  AmpleLedger ledger;
-  const Clock clock = [] { return kNow; };
-  LedgerOutbox outbox(store->get(), &ledger, clock, absl::Hours(1));
-  SelectionDesk desk(store->get(), &ledger, &outbox, clock, /*max_answer_bytes=*/2048);
+// A desk over a real store holding ClosedRound(n).
+class SelectionDeskTest : public ::testing::Test {
+ protected:
+  void Open(int applications, int64_t max_answer_bytes) {
+    auto opened = SqliteApplicationsStore::Open(path());
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    store_ = std::move(*opened);
+    ApplicationsWrite round = ClosedRound(applications);
+    ASSERT_TRUE(store_->Commit(round).ok());
+    outbox_ = std::make_unique<LedgerOutbox>(store_.get(), &ledger_, clock_, absl::Hours(1));
+    desk_ = std::make_unique<SelectionDesk>(store_.get(), &ledger_, outbox_.get(), clock_,
+                                            max_answer_bytes);
+  }
+  std::string path() const { return dir_.path() + "/applications.sqlite"; }
+
+  testing::TempDir dir_;
+  AmpleLedger ledger_;
+  const Clock clock_ = [] { return kNow; };
+  std::unique_ptr<SqliteApplicationsStore> store_;
+  std::unique_ptr<LedgerOutbox> outbox_;
+  std::unique_ptr<SelectionDesk> desk_;
+};
+
+TEST_F(SelectionDeskTest, AFullAnswerTooLargeIsRefusedBeforeTheDrawRecordsAnything) {
+  Open(40, /*max_answer_bytes=*/2048);
 
   // The preview likewise: its BASIC view carries the hash to publish.
   v1::PreviewSelectionCommitmentRequest preview;
   preview.set_round(kRound);
-  absl::StatusOr<v1::SelectionCommitment> full_preview = desk.Preview(preview);
+  absl::StatusOr<v1::SelectionCommitment> full_preview = desk_->Preview(preview);
   ASSERT_TRUE(absl::IsFailedPrecondition(full_preview.status())) << full_preview.status();
   preview.set_view(v1::SELECTION_VIEW_BASIC);
-  absl::StatusOr<v1::SelectionCommitment> basic_preview = desk.Preview(preview);
+  absl::StatusOr<v1::SelectionCommitment> basic_preview = desk_->Preview(preview);
   ASSERT_TRUE(basic_preview.ok()) << basic_preview.status();
   EXPECT_EQ(basic_preview->inputs_size(), 0);
   EXPECT_EQ(basic_preview->input_count(), 40);
@@ -89,22 +108,22 @@ TEST(SelectionDeskTest, AFullAnswerTooLargeIsRefusedBeforeTheDrawRecordsAnything
   request.set_expected_inputs_sha256(basic_preview->inputs_sha256());
   request.set_seed_value("1,2,3,4,5,6");
   request.set_request_id("draw-1");
-  absl::StatusOr<v1::Selection> full = desk.Run(request, "operator");
+  absl::StatusOr<v1::Selection> full = desk_->Run(request, "operator");
   ASSERT_TRUE(absl::IsFailedPrecondition(full.status())) << full.status();
   EXPECT_NE(full.status().message().find("SELECTION_VIEW_BASIC"), absl::string_view::npos);
-  EXPECT_FALSE((*store)->GetSelection(kRound)->has_value());
-  EXPECT_FALSE((*store)->FindAppliedRequest("draw-1")->has_value());
-  EXPECT_EQ((*store)->SelectionCandidates(kRound)->size(), 40u);
+  EXPECT_FALSE(store_->GetSelection(kRound)->has_value());
+  EXPECT_FALSE(store_->FindAppliedRequest("draw-1")->has_value());
+  EXPECT_EQ(store_->SelectionCandidates(kRound)->size(), 40u);
 
   request.set_view(v1::SELECTION_VIEW_BASIC);
-  absl::StatusOr<v1::Selection> basic = desk.Run(request, "operator");
+  absl::StatusOr<v1::Selection> basic = desk_->Run(request, "operator");
   ASSERT_TRUE(basic.ok()) << basic.status();
   EXPECT_EQ(basic->entry_count(), 40);
   EXPECT_EQ(basic->commitment().input_count(), 40);
   EXPECT_EQ(basic->entries_size(), 0);
-  EXPECT_TRUE((*store)->GetSelection(kRound)->has_value());
+  EXPECT_TRUE(store_->GetSelection(kRound)->has_value());
   // The retry of the same request is answered from the record.
-  absl::StatusOr<v1::Selection> again = desk.Run(request, "operator");
+  absl::StatusOr<v1::Selection> again = desk_->Run(request, "operator");
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->result_sha256(), basic->result_sha256());
 }
@@ -121,38 +140,29 @@ void SetRoundWrites(const std::string& path, int64_t writes) {
 
 // The preview's candidates are reused only while the round's write count
 // stands: after a withdrawal they are read again, and the draw uses those.
-TEST(SelectionDeskTest, CandidatesAreReadAgainOnceTheRoundChanged) {
-  testing::TempDir dir;
-  auto store = SqliteApplicationsStore::Open(dir.path() + "/applications.sqlite");
-  ASSERT_TRUE(store.ok()) << store.status();
-  ApplicationsWrite round = ClosedRound(5);
-  ASSERT_TRUE((*store)->Commit(round).ok());
-  AmpleLedger ledger;
-  const Clock clock = [] { return kNow; };
-  LedgerOutbox outbox(store->get(), &ledger, clock, absl::Hours(1));
-  SelectionDesk desk(store->get(), &ledger, &outbox, clock, /*max_answer_bytes=*/1 << 20);
+TEST_F(SelectionDeskTest, CandidatesAreReadAgainOnceTheRoundChanged) {
+  Open(5, /*max_answer_bytes=*/1 << 20);
   v1::PreviewSelectionCommitmentRequest preview;
   preview.set_round(kRound);
   preview.set_view(v1::SELECTION_VIEW_BASIC);
-  absl::StatusOr<v1::SelectionCommitment> first = desk.Preview(preview);
+  absl::StatusOr<v1::SelectionCommitment> first = desk_->Preview(preview);
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_EQ(first->input_count(), 5);
-  const int64_t read_at = *(*store)->RoundWrites(kRound);
+  const int64_t read_at = *store_->RoundWrites(kRound);
 
-  v1::Application withdrawn = **(*store)->GetApplication("applications/app2");
+  v1::Application withdrawn = **store_->GetApplication("applications/app2");
   withdrawn.set_state(v1::APPLICATION_STATE_WITHDRAWN);
   ApplicationsWrite withdrawal;
   withdrawal.applications.push_back(withdrawn);
-  ASSERT_TRUE((*store)->Commit(withdrawal).ok());
+  ASSERT_TRUE(store_->Commit(withdrawal).ok());
   // With the count put back, the preview answers from what it read before:
   // the candidates are not read again while the count stands.
-  const std::string path = dir.path() + "/applications.sqlite";
-  SetRoundWrites(path, read_at);
-  absl::StatusOr<v1::SelectionCommitment> reused = desk.Preview(preview);
+  SetRoundWrites(path(), read_at);
+  absl::StatusOr<v1::SelectionCommitment> reused = desk_->Preview(preview);
   ASSERT_TRUE(reused.ok()) << reused.status();
   EXPECT_EQ(reused->input_count(), 5);
-  SetRoundWrites(path, read_at + 1);
-  absl::StatusOr<v1::SelectionCommitment> after_withdrawal = desk.Preview(preview);
+  SetRoundWrites(path(), read_at + 1);
+  absl::StatusOr<v1::SelectionCommitment> after_withdrawal = desk_->Preview(preview);
   ASSERT_TRUE(after_withdrawal.ok()) << after_withdrawal.status();
   EXPECT_EQ(after_withdrawal->input_count(), 4);
 
@@ -162,7 +172,7 @@ TEST(SelectionDeskTest, CandidatesAreReadAgainOnceTheRoundChanged) {
   request.set_seed_value("1,2,3,4,5,6");
   request.set_request_id("draw-1");
   request.set_view(v1::SELECTION_VIEW_BASIC);
-  absl::StatusOr<v1::Selection> drawn = desk.Run(request, "operator");
+  absl::StatusOr<v1::Selection> drawn = desk_->Run(request, "operator");
   ASSERT_TRUE(drawn.ok()) << drawn.status();
   EXPECT_EQ(drawn->entry_count(), 4);
   EXPECT_EQ(drawn->commitment().inputs_sha256(), after_withdrawal->inputs_sha256());
