@@ -94,8 +94,34 @@ void GroupCommitter::Run() {
 
 void GroupCommitter::RunBatch(std::deque<Job> jobs) {
   const absl::Time now = clock_();
-  std::vector<absl::Status> statuses(jobs.size());
-  absl::Status batch_status = [&]() -> absl::Status {
+  // The own errors of commands that failed after writing: each redo leaves
+  // one more out, so this ends.
+  std::vector<std::optional<absl::Status>> settled(jobs.size());
+  Attempt attempt = TryBatch(jobs, settled, now);
+  while (attempt.torn) {
+    absl::Status& own = attempt.statuses[*attempt.torn];
+    JsonLog("warning", "batch_redone").Add("error", own.ToString()).Emit();
+    settled[*attempt.torn] = std::move(own);
+    attempt = TryBatch(jobs, settled, now);
+  }
+  if (!attempt.status.ok()) {
+    JsonLog("error", "batch_failed").Add("error", attempt.status.ToString()).Emit();
+  }
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (settled[i]) {
+      jobs[i].done(*settled[i]);
+    } else {
+      jobs[i].done(attempt.status.ok() ? attempt.statuses[i] : attempt.status);
+    }
+  }
+}
+
+GroupCommitter::Attempt GroupCommitter::TryBatch(
+    const std::deque<Job>& jobs, const std::vector<std::optional<absl::Status>>& settled,
+    absl::Time now) {
+  Attempt attempt;
+  attempt.statuses.resize(jobs.size());
+  attempt.status = [&]() -> absl::Status {
     absl::StatusOr<std::unique_ptr<LedgerBatch>> batch = store_->BeginBatch();
     if (!batch.ok()) {
       return batch.status();
@@ -105,27 +131,31 @@ void GroupCommitter::RunBatch(std::deque<Job> jobs) {
       return expired;
     }
     for (size_t i = 0; i < jobs.size(); ++i) {
+      if (settled[i]) {
+        continue;
+      }
       absl::Status begun = (*batch)->BeginCommand();
       if (!begun.ok()) {
         return begun;
       }
-      statuses[i] = jobs[i].command(**batch, now);
-      if (StoreFailed(statuses[i])) {
-        return statuses[i];
+      absl::Status& status = attempt.statuses[i];
+      status = jobs[i].command(**batch, now);
+      if (StoreFailed(status)) {
+        return status;
       }
-      absl::Status ended = (*batch)->EndCommand(statuses[i].ok());
+      absl::Status ended = (*batch)->EndCommand(status.ok());
+      if (absl::IsAborted(ended)) {
+        // Rolled back as the batch goes out of scope.
+        attempt.torn = i;
+        return ended;
+      }
       if (!ended.ok()) {
         return ended;
       }
     }
     return (*batch)->Commit();
   }();
-  if (!batch_status.ok()) {
-    JsonLog("error", "batch_failed").Add("error", batch_status.ToString()).Emit();
-  }
-  for (size_t i = 0; i < jobs.size(); ++i) {
-    jobs[i].done(batch_status.ok() ? statuses[i] : batch_status);
-  }
+  return attempt;
 }
 
 }  // namespace kexport::ledger

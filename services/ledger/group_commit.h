@@ -1,9 +1,10 @@
 // Group commit: commands from many callers are queued and applied by one
 // writer thread, many to a transaction, so that one fsync acknowledges them
-// all (as TigerBeetle batches). Each command runs in its own savepoint: one
-// that fails by its own rules is undone alone, while a failing store (a full
-// disk) ends the batch and fails every command in it. A caller hears back only after the
-// transaction holding its command is durable, or that it failed.
+// all (as TigerBeetle batches). A command that fails by its own rules fails
+// alone: if it wrote before failing and the store cannot undo it alone, the
+// batch is rolled back and redone without it. A failing store (a full disk)
+// ends the batch and fails every command in it. A caller hears back only
+// after the transaction holding its command is durable, or that it failed.
 //
 // Before the commands of a batch, pending transfers whose timeout has passed
 // by the batch's clock reading are expired; when idle, the writer wakes once
@@ -17,7 +18,9 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -49,8 +52,20 @@ class GroupCommitter final {
     Done done;
   };
 
+  // One try at a batch of `jobs`, leaving out those already `settled`.
+  struct Attempt {
+    // The commit's status, or the store's failure.
+    absl::Status status;
+    // Each command's own status.
+    std::vector<absl::Status> statuses;
+    // A command that failed after writing: the try was rolled back.
+    std::optional<size_t> torn;
+  };
+
   void Run();
   void RunBatch(std::deque<Job> jobs);
+  Attempt TryBatch(const std::deque<Job>& jobs,
+                   const std::vector<std::optional<absl::Status>>& settled, absl::Time now);
 
   LedgerStore* store_;
   Clock clock_;

@@ -1,6 +1,6 @@
 // Where the ledger is kept. Writes go through a LedgerBatch: one durable
 // transaction that several commands share (group commit), each command
-// inside its own savepoint. Reads go straight to the store and see only
+// in its own scope. Reads go straight to the store and see only
 // committed batches. SqliteLedgerStore is the embedded implementation.
 #pragma once
 
@@ -31,8 +31,11 @@ class LedgerBatch : public LedgerView {
   virtual absl::Status RecordAppliedRequest(const std::string& request_id,
                                             const AppliedRequest& applied) = 0;
 
-  // A command's own scope: everything since BeginCommand is kept by
-  // EndCommand(true) and undone by EndCommand(false).
+  // A command's own scope, from BeginCommand to EndCommand. EndCommand(true)
+  // keeps what the command wrote; EndCommand(false) is OK for a command that
+  // wrote nothing. For one that did, a store that cannot undo one command
+  // alone answers ABORTED: the batch must then be abandoned (its caller
+  // redoes it without that command).
   virtual absl::Status BeginCommand() = 0;
   virtual absl::Status EndCommand(bool keep) = 0;
 

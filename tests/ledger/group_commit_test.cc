@@ -1,0 +1,147 @@
+// The group commit on a real SQLite file: commands share one transaction
+// without a savepoint each, yet one that fails fails alone, whether it
+// failed before writing or after.
+#include "services/ledger/group_commit.h"
+
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "services/ledger/sqlite_ledger_store.h"
+#include "tests/support/child_process.h"
+
+namespace kexport::ledger {
+namespace {
+
+Account NewAccount(const std::string& id) {
+  Account account;
+  account.set_id(id);
+  account.set_kind(v1::ACCOUNT_KIND_FIRM_COMMITMENT);
+  account.set_fiscal_year(2026);
+  account.set_program("programs/test");
+  account.set_state(v1::ACCOUNT_STATE_OPEN);
+  return account;
+}
+
+// Writes an account, then answers `outcome`.
+GroupCommitter::Command WriteThenAnswer(const std::string& id, absl::Status outcome) {
+  return [id, outcome](LedgerBatch& batch, absl::Time) -> absl::Status {
+    LedgerChanges changes;
+    changes.accounts.push_back(NewAccount(id));
+    absl::Status written = batch.Write(changes);
+    return written.ok() ? outcome : written;
+  };
+}
+
+class GroupCommitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = SqliteLedgerStore::Open(dir_.path() + "/ledger.db");
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    committer_ = std::make_unique<GroupCommitter>(
+        store_.get(), [] { return absl::FromUnixSeconds(1'780'000'000); }, 64);
+  }
+
+  // Runs `commands` in one batch: they are queued while the writer is held
+  // inside an earlier batch. Returns what each caller was told.
+  std::vector<absl::Status> RunInOneBatch(std::vector<GroupCommitter::Command> commands) {
+    std::promise<void> holding, release;
+    std::shared_future<void> released = release.get_future().share();
+    committer_->Submit(
+        [&holding, released](LedgerBatch&, absl::Time) {
+          holding.set_value();
+          released.wait();
+          return absl::OkStatus();
+        },
+        [](absl::Status) {});
+    holding.get_future().wait();
+    std::vector<std::promise<absl::Status>> told(commands.size());
+    for (size_t i = 0; i < commands.size(); ++i) {
+      committer_->Submit(std::move(commands[i]),
+                         [&told, i](absl::Status status) { told[i].set_value(status); });
+    }
+    release.set_value();
+    std::vector<absl::Status> statuses;
+    for (auto& promise : told) {
+      statuses.push_back(promise.get_future().get());
+    }
+    return statuses;
+  }
+
+  bool Stored(const std::string& id) {
+    absl::StatusOr<std::optional<Account>> account = store_->GetAccount(id);
+    EXPECT_TRUE(account.ok()) << account.status();
+    return account.ok() && account->has_value();
+  }
+
+  kexport::testing::TempDir dir_;
+  std::unique_ptr<SqliteLedgerStore> store_;
+  std::unique_ptr<GroupCommitter> committer_;
+};
+
+TEST_F(GroupCommitTest, ACommandThatFailsAfterWritingLeavesNothingAndFailsAlone) {
+  int kept_runs = 0;
+  std::vector<GroupCommitter::Command> commands;
+  commands.push_back([&kept_runs](LedgerBatch& batch, absl::Time now) {
+    ++kept_runs;
+    return WriteThenAnswer("kept-first", absl::OkStatus())(batch, now);
+  });
+  commands.push_back(WriteThenAnswer("torn", absl::FailedPreconditionError("refused late")));
+  commands.push_back([](LedgerBatch&, absl::Time) {
+    return absl::InvalidArgumentError("refused before writing");
+  });
+  commands.push_back(WriteThenAnswer("kept-last", absl::OkStatus()));
+
+  std::vector<absl::Status> told = RunInOneBatch(std::move(commands));
+
+  EXPECT_TRUE(told[0].ok()) << told[0];
+  EXPECT_EQ(told[1], absl::FailedPreconditionError("refused late"));
+  EXPECT_EQ(told[2], absl::InvalidArgumentError("refused before writing"));
+  EXPECT_TRUE(told[3].ok()) << told[3];
+  EXPECT_TRUE(Stored("kept-first"));
+  EXPECT_FALSE(Stored("torn"));
+  EXPECT_TRUE(Stored("kept-last"));
+  // The batch was rolled back once and redone without the torn command.
+  EXPECT_EQ(kept_runs, 2);
+}
+
+TEST_F(GroupCommitTest, CommandsThatFailBeforeWritingNeedNoRedo) {
+  int kept_runs = 0;
+  std::vector<GroupCommitter::Command> commands;
+  commands.push_back([](LedgerBatch&, absl::Time) {
+    return absl::NotFoundError("no such account");
+  });
+  commands.push_back([&kept_runs](LedgerBatch& batch, absl::Time now) {
+    ++kept_runs;
+    return WriteThenAnswer("kept", absl::OkStatus())(batch, now);
+  });
+
+  std::vector<absl::Status> told = RunInOneBatch(std::move(commands));
+
+  EXPECT_EQ(told[0], absl::NotFoundError("no such account"));
+  EXPECT_TRUE(told[1].ok()) << told[1];
+  EXPECT_TRUE(Stored("kept"));
+  EXPECT_EQ(kept_runs, 1);
+}
+
+TEST_F(GroupCommitTest, EveryTornCommandIsLeftOutInTurn) {
+  std::vector<GroupCommitter::Command> commands;
+  commands.push_back(WriteThenAnswer("torn-1", absl::AlreadyExistsError("late 1")));
+  commands.push_back(WriteThenAnswer("kept", absl::OkStatus()));
+  commands.push_back(WriteThenAnswer("torn-2", absl::AlreadyExistsError("late 2")));
+
+  std::vector<absl::Status> told = RunInOneBatch(std::move(commands));
+
+  EXPECT_EQ(told[0], absl::AlreadyExistsError("late 1"));
+  EXPECT_TRUE(told[1].ok()) << told[1];
+  EXPECT_EQ(told[2], absl::AlreadyExistsError("late 2"));
+  EXPECT_FALSE(Stored("torn-1"));
+  EXPECT_TRUE(Stored("kept"));
+  EXPECT_FALSE(Stored("torn-2"));
+}
+
+}  // namespace
+}  // namespace kexport::ledger
