@@ -1,8 +1,10 @@
 #include "services/ledger/sqlite_ledger_store.h"
 
+#include <set>
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/dates.h"
@@ -195,7 +197,13 @@ class SqliteLedgerBatch final : public LedgerBatch {
   absl::Status begun() const { return transaction_.begun(); }
 
   absl::StatusOr<std::optional<Account>> FindAccount(const std::string& id) override {
-    return FindAccountIn(db_, id);
+    auto kept = accounts_.find(id);
+    if (kept != accounts_.end()) {
+      return kept->second;
+    }
+    ASSIGN_OR_RETURN(std::optional<Account> account, FindAccountIn(db_, id));
+    accounts_.emplace(id, account);
+    return account;
   }
   absl::StatusOr<std::optional<Transfer>> FindTransfer(const std::string& id) override {
     return FindTransferIn(db_, id);
@@ -233,11 +241,13 @@ class SqliteLedgerBatch final : public LedgerBatch {
 
   absl::StatusOr<std::optional<Account>> ProgramBudget(const std::string& program,
                                                        int32_t year) override {
+    RETURN_IF_ERROR(WriteKeptAccounts());
     return FindProgramBudgetIn(db_, program, year);
   }
 
   absl::StatusOr<std::vector<Transfer>> OpenReservations(const std::string& program,
                                                          int32_t year) override {
+    RETURN_IF_ERROR(WriteKeptAccounts());
     // The batch swept expired transfers before its commands ran.
     return OpenReservationsIn(db_, program, year, INT64_MIN, 0, -1);
   }
@@ -260,7 +270,8 @@ class SqliteLedgerBatch final : public LedgerBatch {
   absl::Status Write(const LedgerChanges& changes) override {
     ++writes_;
     for (const Account& account : changes.accounts) {
-      RETURN_IF_ERROR(WriteAccount(account));
+      accounts_[account.id()] = WithDerivedFields(account);
+      unwritten_accounts_.insert(account.id());
     }
     for (const Transfer& transfer : changes.transfers) {
       RETURN_IF_ERROR(WriteTransfer(transfer));
@@ -343,7 +354,10 @@ class SqliteLedgerBatch final : public LedgerBatch {
     return absl::AbortedError("a command failed after it wrote; its batch is abandoned");
   }
 
-  absl::Status Commit() override { return transaction_.Commit(); }
+  absl::Status Commit() override {
+    RETURN_IF_ERROR(WriteKeptAccounts());
+    return transaction_.Commit();
+  }
 
  private:
   absl::Status Run(absl::string_view sql,
@@ -351,6 +365,16 @@ class SqliteLedgerBatch final : public LedgerBatch {
     ASSIGN_OR_RETURN(SqliteStatement * statement, db_.Prepare(sql));
     bind(*statement);
     return statement->Run();
+  }
+
+  // Rows of the accounts changed since the last call; before any query
+  // that reads accounts by more than their id, and before the commit.
+  absl::Status WriteKeptAccounts() {
+    for (const std::string& id : unwritten_accounts_) {
+      RETURN_IF_ERROR(WriteAccount(*accounts_.at(id)));
+    }
+    unwritten_accounts_.clear();
+    return absl::OkStatus();
   }
 
   absl::Status WriteAccount(const Account& account) {
@@ -401,6 +425,11 @@ class SqliteLedgerBatch final : public LedgerBatch {
   std::unique_lock<std::mutex> lock_;
   SqliteDatabase& db_;
   SqliteTransaction transaction_;
+  // Every account this batch read or changed, as it now stands (nullopt:
+  // none by that id). A transfer changes its two accounts: their rows are
+  // written once per batch, not once per transfer, and read once.
+  absl::flat_hash_map<std::string, std::optional<Account>> accounts_;
+  std::set<std::string> unwritten_accounts_;
   // Calls that wrote, in all and before the running command began.
   int64_t writes_ = 0;
   int64_t writes_before_command_ = 0;

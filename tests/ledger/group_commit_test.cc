@@ -25,13 +25,43 @@ Account NewAccount(const std::string& id) {
   return account;
 }
 
-// Writes an account, then answers `outcome`.
-GroupCommitter::Command WriteThenAnswer(const std::string& id, absl::Status outcome) {
-  return [id, outcome](LedgerBatch& batch, absl::Time) -> absl::Status {
+// Writes `account`, then answers `outcome`.
+GroupCommitter::Command WriteThenAnswer(const Account& account, absl::Status outcome) {
+  return [account, outcome](LedgerBatch& batch, absl::Time) -> absl::Status {
     LedgerChanges changes;
-    changes.accounts.push_back(NewAccount(id));
+    changes.accounts.push_back(account);
     absl::Status written = batch.Write(changes);
     return written.ok() ? outcome : written;
+  };
+}
+
+GroupCommitter::Command WriteThenAnswer(const std::string& id, absl::Status outcome) {
+  return WriteThenAnswer(NewAccount(id), std::move(outcome));
+}
+
+Account Budget(int64_t credits_posted) {
+  Account budget = NewAccount("budget");
+  budget.set_kind(v1::ACCOUNT_KIND_PROGRAM_BUDGET);
+  budget.set_credits_posted(credits_posted);
+  return budget;
+}
+
+// What a command saw of the budget, by id and as its programme's budget.
+struct Seen {
+  int64_t by_id = -1;
+  int64_t as_program_budget = -1;
+};
+
+GroupCommitter::Command ReadBudget(Seen* seen) {
+  return [seen](LedgerBatch& batch, absl::Time) -> absl::Status {
+    absl::StatusOr<std::optional<Account>> by_id = batch.FindAccount("budget");
+    absl::StatusOr<std::optional<Account>> budget = batch.ProgramBudget("programs/test", 2026);
+    if (!by_id.ok() || !budget.ok() || !*by_id || !*budget) {
+      return absl::NotFoundError("budget not seen");
+    }
+    seen->by_id = (*by_id)->credits_posted();
+    seen->as_program_budget = (*budget)->credits_posted();
+    return absl::OkStatus();
   };
 }
 
@@ -69,6 +99,12 @@ class GroupCommitTest : public ::testing::Test {
       statuses.push_back(promise.get_future().get());
     }
     return statuses;
+  }
+
+  int64_t StoredCredits(const std::string& id) {
+    absl::StatusOr<std::optional<Account>> account = store_->GetAccount(id);
+    EXPECT_TRUE(account.ok() && account->has_value());
+    return account.ok() && account->has_value() ? (*account)->credits_posted() : -1;
   }
 
   bool Stored(const std::string& id) {
@@ -141,6 +177,47 @@ TEST_F(GroupCommitTest, EveryTornCommandIsLeftOutInTurn) {
   EXPECT_FALSE(Stored("torn-1"));
   EXPECT_TRUE(Stored("kept"));
   EXPECT_FALSE(Stored("torn-2"));
+}
+
+}  // namespace
+}  // namespace kexport::ledger
+
+namespace kexport::ledger {
+namespace {
+
+TEST_F(GroupCommitTest, LaterCommandsOfABatchSeeItsAccountChanges) {
+  Seen before, between, after;
+  std::vector<GroupCommitter::Command> commands;
+  commands.push_back(ReadBudget(&before));  // none yet
+  commands.push_back(WriteThenAnswer(Budget(5), absl::OkStatus()));
+  commands.push_back(ReadBudget(&between));
+  commands.push_back(WriteThenAnswer(Budget(7), absl::OkStatus()));
+  commands.push_back(ReadBudget(&after));
+
+  std::vector<absl::Status> told = RunInOneBatch(std::move(commands));
+
+  EXPECT_EQ(told[0], absl::NotFoundError("budget not seen"));
+  EXPECT_EQ(between.by_id, 5);
+  EXPECT_EQ(between.as_program_budget, 5);
+  EXPECT_EQ(after.by_id, 7);
+  EXPECT_EQ(after.as_program_budget, 7);
+  EXPECT_EQ(StoredCredits("budget"), 7);
+}
+
+TEST_F(GroupCommitTest, ATornCommandsAccountChangeIsSeenByNoOne) {
+  RunInOneBatch({WriteThenAnswer(Budget(5), absl::OkStatus())});
+  Seen seen;
+  std::vector<GroupCommitter::Command> commands;
+  commands.push_back(WriteThenAnswer(Budget(99), absl::AbortedError("refused late")));
+  commands.push_back(ReadBudget(&seen));
+
+  std::vector<absl::Status> told = RunInOneBatch(std::move(commands));
+
+  EXPECT_EQ(told[0], absl::AbortedError("refused late"));
+  EXPECT_TRUE(told[1].ok()) << told[1];
+  EXPECT_EQ(seen.by_id, 5);
+  EXPECT_EQ(seen.as_program_budget, 5);
+  EXPECT_EQ(StoredCredits("budget"), 5);
 }
 
 }  // namespace
