@@ -150,11 +150,15 @@ absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) 
   // them at once when it still stands (the candidates were read after it);
   // else one pass over the round's covering index, not a look-up per row.
   if (drawn.round_writes && drawn.round_writes == writes_before) return absl::OkStatus();
-  ASSIGN_OR_RETURN(
-      SqliteStatement * current,
-      db.Prepare("SELECT count(*) FROM applications a"
-                 " JOIN selection_outcomes o ON o.application = a.name"
-                 " WHERE a.round = ? AND a.version = o.base_version"));
+  // Drawn from applications under review, an outcome's application is
+  // still under review if still at its version: the clause lets the
+  // partial index serve.
+  static const std::string kAtBase = absl::StrCat(
+      "SELECT count(*) FROM applications a"
+      " JOIN selection_outcomes o ON o.application = a.name"
+      " WHERE a.round = ? AND a.state = ", int{v1::APPLICATION_STATE_UNDER_REVIEW},
+      " AND a.version = o.base_version");
+  ASSIGN_OR_RETURN(SqliteStatement * current, db.Prepare(kAtBase));
   absl::Cleanup reset = [current] { current->Reset(); };
   current->Bind(1, drawn.round);
   ASSIGN_OR_RETURN(bool counted, current->Step());
@@ -189,15 +193,16 @@ absl::StatusOr<int64_t> ReadRoundWrites(SqliteDatabase& db, const std::string& r
 
 absl::StatusOr<std::vector<SelectionCandidate>> ReadSelectionCandidates(
     SqliteDatabase& db, const std::string& round) {
-  static constexpr char kCandidates[] =
+  // The state is in the text, not bound: only then may SQLite read the
+  // partial index of applications under review.
+  static const std::string kCandidates = absl::StrCat(
       "SELECT a.name, a.version, a.reviews, a.selection_input FROM applications a"
-      " WHERE a.round = ? AND a.state = ? AND NOT EXISTS"
-      " (SELECT 1 FROM selection_outcomes o"
+      " WHERE a.round = ? AND a.state = ", int{v1::APPLICATION_STATE_UNDER_REVIEW},
+      " AND NOT EXISTS (SELECT 1 FROM selection_outcomes o"
       "  WHERE o.application = a.name AND o.base_version = a.version)"
-      " ORDER BY a.submit_us, a.name";
+      " ORDER BY a.submit_us, a.name");
   SqlValues values;
   values.Add(round);
-  values.Add(int64_t{v1::APPLICATION_STATE_UNDER_REVIEW});
   return ReadRows<SelectionCandidate>(
       db, kCandidates, values, [](SqliteStatement& row) -> absl::StatusOr<SelectionCandidate> {
         SelectionCandidate candidate;
