@@ -964,8 +964,25 @@ class ApplicationsServiceTest : public ::testing::Test {
 
   // Sleeps until the round's window has passed, then waits (polling) for
   // the service to report it CLOSED.
+  // Extends an open round's window when less than `margin` is left: on a
+  // loaded machine, applying can outlast a test's short window.
+  void KeepWindowOpen(const std::string& round_name, absl::Duration margin) {
+    const v1::Round current = GetRound(round_name);
+    if (FromTimestamp(current.apply_end_time()) - absl::Now() > margin) return;
+    v1::UpdateRoundRequest extend;
+    extend.mutable_round()->set_name(round_name);
+    extend.mutable_round()->set_etag(current.etag());
+    *extend.mutable_round()->mutable_apply_end_time() = ToTimestamp(absl::Now() + 2 * margin);
+    extend.mutable_update_mask()->add_paths("apply_end_time");
+    extend.set_request_id(absl::StrCat("extend-", absl::ToUnixNanos(absl::Now())));
+    v1::Round extended;
+    grpc::Status status = apps_->UpdateRound(Context().get(), extend, &extended);
+    ASSERT_TRUE(status.ok()) << Show(status);
+  }
+
+  // Waits for the end of the round's window as it now stands.
   void WaitForWindowEnd(const v1::Round& round) {
-    absl::Time end = FromTimestamp(round.apply_end_time());
+    absl::Time end = FromTimestamp(GetRound(round.name()).apply_end_time());
     ASSERT_LT(absl::Now(), end) << "the window closed before everyone applied; widen it";
     absl::SleepFor(end - absl::Now() + absl::Milliseconds(50));
     ASSERT_TRUE(Poll([&] { return GetRound(round.name()).state() == v1::ROUND_STATE_CLOSED; },
@@ -1209,6 +1226,8 @@ TEST_F(ApplicationsServiceTest, WholeVoucherRound) {
   for (size_t k = 0; k < applicants.size(); ++k) {
     Applicant& a = applicants[k];
     SCOPED_TRACE(absl::StrCat("applicant ", k, " firm ", a.n));
+    KeepWindowOpen(round.name(), absl::Seconds(5));
+    ASSERT_FALSE(HasFatalFailure());
     v1::Application draft = Draft(a.firm, round.name(), a.items, a.sales);
     ASSERT_FALSE(HasFailure());
     status = Submit(draft.name(), &a.application);
@@ -1274,6 +1293,8 @@ TEST_F(ApplicationsServiceTest, WholeVoucherRound) {
   }
 
   // A draft started in the window but not submitted in time.
+  KeepWindowOpen(round.name(), absl::Seconds(5));
+  ASSERT_FALSE(HasFatalFailure());
   const v1::Application late = Draft(FirmName(215), round.name(), {{"marketing", 10'000'000}},
                                      500'000'000);
   ASSERT_FALSE(HasFailure());
@@ -1882,6 +1903,8 @@ TEST_F(ApplicationsServiceTest, CrashWhileAwardingReservesEachAwardOnce) {
 
   std::map<std::string, int64_t> amounts;
   for (int n = 1; n <= kFirms; ++n) {
+    KeepWindowOpen(round.name(), absl::Seconds(5));
+    ASSERT_FALSE(HasFatalFailure());
     v1::Application draft = Draft(FirmName(n), round.name(),
                                   {{"pilot-purchase", 10'000'000 + 100'000 * n}}, 0);
     ASSERT_FALSE(HasFailure());
