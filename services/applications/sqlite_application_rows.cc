@@ -114,8 +114,8 @@ absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) 
   run->Bind(4, drawn.change.request_id);
   run->Bind(5, absl::ToUnixNanos(drawn.change.time));
   RETURN_IF_ERROR(run->Run());
-  // In name order, the outcomes' table and the version index are read and
-  // written page after page rather than at random. The sort compares each
+  // In name order, the outcomes' table is written page after page rather
+  // than at random. The sort compares each
   // name's random part as a number first and reads the strings only on a
   // tie: 100,000 strings compared in place cost a tenth of the commit.
   struct Keyed {
@@ -150,9 +150,9 @@ absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) 
   // them at once when it still stands (the candidates were read after it);
   // else one pass over the round's covering index, not a look-up per row.
   if (drawn.round_writes && drawn.round_writes == writes_before) return absl::OkStatus();
-  // Drawn from applications under review, an outcome's application is
-  // still under review if still at its version: the clause lets the
-  // partial index serve.
+  // Outcomes are drawn from applications under review, and every change of
+  // state moves an application's version: one still at its outcome's base
+  // version is still under review. The clause lets the partial index serve.
   static const std::string kAtBase = absl::StrCat(
       "SELECT count(*) FROM applications a"
       " JOIN selection_outcomes o ON o.application = a.name"

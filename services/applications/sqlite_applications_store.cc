@@ -179,6 +179,9 @@ CREATE INDEX applications_under_review
   return *migrations;
 }
 
+// Migration 5's partial index names the state under review by its number.
+static_assert(v1::APPLICATION_STATE_UNDER_REVIEW == 4);
+
 constexpr int64_t kPermanent = 99991231;
 
 int64_t DayNumber(const google::type::Date& date) {

@@ -144,7 +144,7 @@ GroupCommitter::Attempt GroupCommitter::TryBatch(
         return status;
       }
       absl::Status ended = (*batch)->EndCommand(status.ok());
-      if (absl::IsAborted(ended)) {
+      if (absl::IsAborted(ended) && !status.ok()) {
         // Rolled back as the batch goes out of scope.
         attempt.torn = i;
         return ended;

@@ -54,7 +54,7 @@ class GroupCommitter final {
 
   // One try at a batch of `jobs`, leaving out those already `settled`.
   struct Attempt {
-    // The commit's status, or the store's failure.
+    // The commit's status, the store's failure, or ABORTED for a torn try.
     absl::Status status;
     // Each command's own status.
     std::vector<absl::Status> statuses;

@@ -270,6 +270,8 @@ absl::Status ValidateCloseFiscalYear(const v1::CloseFiscalYearRequest& request) 
       }
       if (!AccountNameValid(disposition.new_credit_account())) {
         violations.Add(prefix + "new_credit_account", "required to carry over: `accounts/{id}`");
+      } else if (disposition.new_credit_account() == disposition.new_debit_account()) {
+        violations.Add(prefix + "new_credit_account", "must differ from new_debit_account");
       }
     } else if (!disposition.new_transfer_id().empty() ||
                !disposition.new_debit_account().empty() ||

@@ -129,6 +129,15 @@ TEST_F(LedgerFiscalYearTest, ReportThenCloseCarryOverAndLapse) {
   EXPECT_EQ(ReadErrorDetails(short_by).metadata["remaining"], "650000");
   EXPECT_EQ(Report(2026).reserved(), 150'000);
 
+  // Carried over from an account to itself: refused before anything runs.
+  carry->set_new_credit_account("accounts/budget-2027");
+  close.set_request_id("close-to-itself");
+  grpc::Status to_itself = Close(close, &closed);
+  EXPECT_EQ(to_itself.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(to_itself.error_message(),
+              ::testing::HasSubstr("new_credit_account: must differ from new_debit_account"));
+  carry->set_new_credit_account("accounts/firm-0-2027");
+
   close.set_lapse_amount(450'000);
   // Lapsed money goes to the programme's lapse account, not to a firm.
   close.set_lapse_account("accounts/firm-1");
