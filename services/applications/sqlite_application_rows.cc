@@ -115,9 +115,9 @@ absl::Status WriteDrawnOutcomes(SqliteDatabase& db, const DrawnOutcomes& drawn) 
   run->Bind(5, absl::ToUnixNanos(drawn.change.time));
   RETURN_IF_ERROR(run->Run());
   // In name order, the outcomes' table is written page after page rather
-  // than at random. The sort compares each
-  // name's random part as a number first and reads the strings only on a
-  // tie: 100,000 strings compared in place cost a tenth of the commit.
+  // than at random. The sort compares each name's random part as a number
+  // first and reads the strings only on a tie: 100,000 strings compared in
+  // place cost a tenth of the commit.
   struct Keyed {
     uint64_t head;
     const SelectionOutcome* outcome;
