@@ -39,6 +39,14 @@ GroupCommitter::Command WriteThenAnswer(const std::string& id, absl::Status outc
   return WriteThenAnswer(NewAccount(id), std::move(outcome));
 }
 
+// `command`, counting its runs into `*runs` (a redone batch runs it again).
+GroupCommitter::Command Counted(int* runs, GroupCommitter::Command command) {
+  return [runs, command](LedgerBatch& batch, absl::Time now) {
+    ++*runs;
+    return command(batch, now);
+  };
+}
+
 Account Budget(int64_t credits_posted) {
   Account budget = NewAccount("budget");
   budget.set_kind(v1::ACCOUNT_KIND_PROGRAM_BUDGET);
@@ -101,16 +109,19 @@ class GroupCommitTest : public ::testing::Test {
     return statuses;
   }
 
-  int64_t StoredCredits(const std::string& id) {
-    absl::StatusOr<std::optional<Account>> account = store_->GetAccount(id);
-    EXPECT_TRUE(account.ok() && account->has_value());
-    return account.ok() && account->has_value() ? (*account)->credits_posted() : -1;
-  }
-
-  bool Stored(const std::string& id) {
+  // The committed account, as a reader sees it.
+  std::optional<Account> StoredAccount(const std::string& id) {
     absl::StatusOr<std::optional<Account>> account = store_->GetAccount(id);
     EXPECT_TRUE(account.ok()) << account.status();
-    return account.ok() && account->has_value();
+    return account.ok() ? *std::move(account) : std::nullopt;
+  }
+
+  bool Stored(const std::string& id) { return StoredAccount(id).has_value(); }
+
+  int64_t StoredCredits(const std::string& id) {
+    std::optional<Account> account = StoredAccount(id);
+    EXPECT_TRUE(account.has_value()) << id;
+    return account ? account->credits_posted() : -1;
   }
 
   kexport::testing::TempDir dir_;
@@ -121,10 +132,7 @@ class GroupCommitTest : public ::testing::Test {
 TEST_F(GroupCommitTest, ACommandThatFailsAfterWritingLeavesNothingAndFailsAlone) {
   int kept_runs = 0;
   std::vector<GroupCommitter::Command> commands;
-  commands.push_back([&kept_runs](LedgerBatch& batch, absl::Time now) {
-    ++kept_runs;
-    return WriteThenAnswer("kept-first", absl::OkStatus())(batch, now);
-  });
+  commands.push_back(Counted(&kept_runs, WriteThenAnswer("kept-first", absl::OkStatus())));
   commands.push_back(WriteThenAnswer("torn", absl::FailedPreconditionError("refused late")));
   commands.push_back([](LedgerBatch&, absl::Time) {
     return absl::InvalidArgumentError("refused before writing");
@@ -150,10 +158,7 @@ TEST_F(GroupCommitTest, CommandsThatFailBeforeWritingNeedNoRedo) {
   commands.push_back([](LedgerBatch&, absl::Time) {
     return absl::NotFoundError("no such account");
   });
-  commands.push_back([&kept_runs](LedgerBatch& batch, absl::Time now) {
-    ++kept_runs;
-    return WriteThenAnswer("kept", absl::OkStatus())(batch, now);
-  });
+  commands.push_back(Counted(&kept_runs, WriteThenAnswer("kept", absl::OkStatus())));
 
   std::vector<absl::Status> told = RunInOneBatch(std::move(commands));
 
@@ -167,10 +172,7 @@ TEST_F(GroupCommitTest, EveryTornCommandIsLeftOutInTurn) {
   int kept_runs = 0;
   std::vector<GroupCommitter::Command> commands;
   commands.push_back(WriteThenAnswer("torn-1", absl::AlreadyExistsError("late 1")));
-  commands.push_back([&kept_runs](LedgerBatch& batch, absl::Time now) {
-    ++kept_runs;
-    return WriteThenAnswer("kept", absl::OkStatus())(batch, now);
-  });
+  commands.push_back(Counted(&kept_runs, WriteThenAnswer("kept", absl::OkStatus())));
   commands.push_back(WriteThenAnswer("torn-2", absl::AlreadyExistsError("late 2")));
 
   std::vector<absl::Status> told = RunInOneBatch(std::move(commands));
