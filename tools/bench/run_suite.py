@@ -4,7 +4,11 @@ Redis and the four services from a release build, runs every scenario with
 h2load and/or kexport-loadgen, and prints one table: calls per second, p50
 and p99 latency, the ratio to the echo baseline measured by the same
 generator just before and after the scenario (the mean of the two), the
-target, and the CPU and peak RSS of each service.
+target, and the CPU and peak RSS of each service. Two scenarios also show
+their ratio to the bare limit of their call's shape, measured just before
+them: the echo server answering after a group fsync (a durable transfer
+without SQL or rules), and after three calls of its own to another echo (a
+submission's eligibility calls without the work).
 The same figures go to a JSON file so runs can be compared.
 
     tools/bench.sh                     # builds release, then runs this
@@ -32,6 +36,8 @@ from kexportctl_lib import enums  # noqa: E402
 from kexportctl_lib import errors  # noqa: E402
 
 SERVICES = ("registry", "designation", "ledger", "applications")
+# The bare echo and its two bare limits of a call's shape.
+ECHOES = ("echo", "echo-durable", "echo-relay")
 ECHO_METHOD = "/kexport.bench.v1.Echo/Echo"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 BENCH_ACCOUNT = "bench-2026-budget"
@@ -66,8 +72,8 @@ class Suite:
         self.build_dir = os.path.abspath(args.build_dir)
         self.work = tempfile.mkdtemp(prefix="kexport-bench-")
         self.services = KexportServices(self.build_dir, ROOT)
-        self.echo = None
-        self.echo_port = free_port()
+        self.echoes = {}
+        self.echo_ports = {name: free_port() for name in ECHOES}
         self.rows = []
         self.baselines = {}
         self.idle_rss = {}
@@ -76,10 +82,14 @@ class Suite:
 
     # --- processes -------------------------------------------------------
     def start(self):
-        self.echo = subprocess.Popen(
-            [os.path.join(self.build_dir, "tools", "bench", "kexport-bench-echo"),
-             f"--port={self.echo_port}", "--host=127.0.0.1"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shapes = {"echo": [],
+                  "echo-durable": [f"--durable_log={os.path.join(self.work, 'durable.log')}"],
+                  "echo-relay": [f"--relay_to={self.address('echo')}", "--relay_calls=3"]}
+        for name in ECHOES:
+            self.echoes[name] = subprocess.Popen(
+                [os.path.join(self.build_dir, "tools", "bench", "kexport-bench-echo"),
+                 f"--port={self.echo_ports[name]}", "--host=127.0.0.1"] + shapes[name],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.services.__enter__()
         protoset = os.path.join(self.build_dir, "proto", "kexport.protoset")
         addresses = {name: self.services.address(name) for name in SERVICES}
@@ -87,17 +97,19 @@ class Suite:
 
     def stop(self):
         self.services.__exit__(None, None, None)
-        if self.echo:
-            self.echo.terminate()
-            self.echo.wait()
+        for echo in self.echoes.values():
+            echo.terminate()
+            echo.wait()
 
     def pids(self):
         pids = {name: self.services.processes[name].pid for name in SERVICES}
-        pids["echo"] = self.echo.pid
+        pids.update({name: echo.pid for name, echo in self.echoes.items()})
         return pids
 
     def address(self, name):
-        return f"127.0.0.1:{self.echo_port}" if name == "echo" else self.services.address(name)
+        if name in ECHOES:
+            return f"127.0.0.1:{self.echo_ports[name]}"
+        return self.services.address(name)
 
     # --- load generators -------------------------------------------------
     def loadgen(self, service, scenario, **flags):
@@ -146,11 +158,12 @@ class Suite:
 
     # --- measuring -------------------------------------------------------
     def measure(self, name, service, generator, run, target=None, unit_per_call=1,
-                compare=True):
+                compare=True, limit=None):
         """Runs `run()` (a load generator result dict), with each service's
         CPU time and peak RSS over the run, and records a table row; `compare`
         puts the rate next to the echo baseline's, measured by the same
-        generator just before and just after the scenario."""
+        generator just before and just after the scenario; `limit`, the row
+        of the bare limit of the call's shape, adds the ratio to its rate."""
         bracket = compare and service != "echo"
         before = self.echo_rate(generator) if bracket else None
         pids = self.pids()
@@ -179,6 +192,7 @@ class Suite:
             baseline = self.baselines.get(generator)
         row["baseline_rate"] = round(baseline, 1) if compare else None
         row["ratio"] = round(row["rate"] / baseline, 3) if baseline and compare else None
+        row["limit_ratio"] = round(row["rate"] / limit["rate"], 3) if limit else None
         row["met"] = self.judge(row)
         self.rows.append(row)
         self.print_row(row)
@@ -204,7 +218,8 @@ class Suite:
 
     def print_header(self):
         print(f"{'scenario':44} {'gen':8} {'calls/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
-              f"{'x echo':>7} {'target':>9} {'svc CPU%':>9} {'svc MB':>7}", flush=True)
+              f"{'x echo':>7} {'target':>9} {'svc CPU%':>9} {'svc MB':>7} {'x limit':>7}",
+              flush=True)
 
     @staticmethod
     def print_row(row):
@@ -219,7 +234,9 @@ class Suite:
               f"{ms(row['p50_us']):>8} {ms(row['p99_us']):>8} "
               f"{'' if row['ratio'] is None else format(row['ratio'], '.2f'):>7} "
               f"{shown + verdict:>9} {row['cpu_percent'][service]:9.0f} "
-              f"{row['peak_rss_mb'][service]:7.1f}", flush=True)
+              f"{row['peak_rss_mb'][service]:7.1f} "
+              f"{'' if row['limit_ratio'] is None else format(row['limit_ratio'], '.2f'):>7}",
+              flush=True)
 
     # --- scenarios -------------------------------------------------------
     def run(self):
@@ -283,12 +300,17 @@ class Suite:
 
 
     def ledger_scenarios(self):
+        bare = self.measure("bare durable call, 1 client (limit)", "echo-durable", "loadgen",
+                            lambda: self.loadgen("echo-durable", "echo", concurrency=1,
+                                                 channels=1))
         self.measure("ledger transfer, 1 client (durable)", "ledger", "loadgen",
                      lambda: self.loadgen("ledger", "transfer", concurrency=1, channels=1,
-                                          offset=1))
+                                          offset=1), limit=bare)
+        bare = self.measure("bare durable call, 64 clients (limit)", "echo-durable", "loadgen",
+                            lambda: self.loadgen("echo-durable", "echo", concurrency=64))
         self.measure("ledger transfer, 64 clients (durable)", "ledger", "loadgen",
                      lambda: self.loadgen("ledger", "transfer", concurrency=64, offset=64),
-                     target=("ratio", 0.5))
+                     target=("ratio", 0.5), limit=bare)
         self.measure("ledger batch of 1,000 (transfers/s)", "ledger", "loadgen",
                      lambda: self.loadgen("ledger", "transfer", concurrency=4, batch=1000,
                                           offset=1000), unit_per_call=1000)
@@ -319,6 +341,8 @@ class Suite:
 
     def submit_and_select(self):
         size = self.args.selection_size
+        bare = self.measure("bare call with 3 downstream calls (limit)", "echo-relay",
+                            "loadgen", lambda: self.loadgen("echo-relay", "echo"))
         round_name = self.open_bench_round()
         stop = threading.Event()
         extender = threading.Thread(target=self.keep_window_open, args=(round_name, stop))
@@ -329,7 +353,7 @@ class Suite:
                          lambda: self.loadgen("applications", "submit_application",
                                               calls=size, round=round_name,
                                               support_item="bench-item"),
-                         target=("ratio", 0.25))
+                         target=("ratio", 0.25), limit=bare)
         finally:
             stop.set()
             extender.join()
