@@ -26,6 +26,11 @@ ABSL_FLAG(int64_t, near_cache_bytes, 8 << 20,
           "there costs no round trip. 0 turns the near cache off");
 ABSL_FLAG(int, max_message_bytes, 16 << 20,
           "Largest gRPC message the service takes or sends, bytes");
+ABSL_FLAG(int64_t, max_waiting_calls, 4096,
+          "Calls that may wait for a worker thread (applications: every call; "
+          "designation: look-ups that ask the registry). Past it a call is refused "
+          "at once with UNAVAILABLE (reason AT_CAPACITY), for the caller to retry "
+          "after a backoff, instead of queueing without end");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "Time in-flight calls get to finish after SIGTERM");
 ABSL_FLAG(absl::Duration, drain_delay, absl::ZeroDuration(),
@@ -46,6 +51,15 @@ ServeOptions ServeOptionsFromFlags(std::string service_name, int default_port,
   options.drain_delay = absl::GetFlag(FLAGS_drain_delay);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   return options;
+}
+
+absl::StatusOr<size_t> MaxWaitingCallsFromFlags() {
+  const int64_t max_waiting = absl::GetFlag(FLAGS_max_waiting_calls);
+  if (max_waiting < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--max_waiting_calls must be >= 1, not ", max_waiting));
+  }
+  return static_cast<size_t>(max_waiting);
 }
 
 absl::StatusOr<std::optional<RedisCacheOptions>> RedisOptionsFromFlags(

@@ -1,7 +1,7 @@
 // The flags every kexport service takes, each with an environment fallback
 // (`--redis_addr` ← KEXPORT_REDIS_ADDR, see config.h):
 //   --host, --port, --data_dir, --redis_addr, --cache_ttl,
-//   --shutdown_grace, --drain_delay.
+//   --shutdown_grace, --drain_delay, --max_waiting_calls.
 //
 //   kexport::ParseConfig(argc, argv, "kexport-registry: the firm registry");
 //   kexport::ServeOptions options =
@@ -33,6 +33,10 @@ namespace kexport {
 // Where and how to serve; `default_port` when --port is 0.
 ServeOptions ServeOptionsFromFlags(std::string service_name, int default_port,
                                    std::vector<std::string> health_services);
+
+// How many calls may wait for a worker (--max_waiting_calls, see
+// Workers); INVALID_ARGUMENT when below 1.
+absl::StatusOr<size_t> MaxWaitingCallsFromFlags();
 
 // The Redis cache to use, nullopt when --redis_addr is empty (no cache);
 // INVALID_ARGUMENT when it is not host:port.

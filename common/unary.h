@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "common/access_log.h"
 #include "common/actor.h"
+#include "common/errors.h"
 #include "common/grpc_status.h"
 #include "common/workers.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
@@ -95,22 +96,36 @@ grpc::ServerUnaryReactor* FinishAsActor(grpc::CallbackServerContext* context,
   return FinishUnary<Response>(context, call(*actor), response);
 }
 
+// UNAVAILABLE (reason AT_CAPACITY): `max_waiting` calls already wait for a
+// worker; the caller should retry after a backoff.
+inline absl::Status AtCapacityError(size_t max_waiting) {
+  return WithErrorMetadata(
+      ReasonedError(absl::StatusCode::kUnavailable, "AT_CAPACITY",
+                    absl::StrCat("the service is at capacity: ", max_waiting,
+                                 " calls already wait for it; retry after a backoff")),
+      {{"max_waiting_calls", absl::StrCat(max_waiting)}});
+}
+
 // As FinishUnary, for a domain call that waits (downstream calls, a group
-// commit): `call()` runs on `workers` and finishes the call from there.
+// commit): `call()` runs on `workers` and finishes the call from there, or
+// is refused at once with AtCapacityError when too many already wait.
 // `call` must own or point to what it uses: the handler has returned by then
 // (the request and response live until the call finishes).
 template <typename Response, typename Call>
 grpc::ServerUnaryReactor* FinishOnWorker(Workers& workers, grpc::CallbackServerContext* context,
                                          Call call, Response* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  workers.Run([context, reactor, call = std::move(call), response]() mutable {
+  auto work = [context, reactor, call = std::move(call), response]() mutable {
     // A caller that gave up while the call was queued gets nothing done.
     if (context->IsCancelled()) {
       reactor->Finish(grpc::Status::CANCELLED);
       return;
     }
     Answer<Response>(reactor, call(), response);
-  });
+  };
+  if (!workers.TryRun(std::move(work))) {
+    reactor->Finish(ToGrpcStatus(AtCapacityError(workers.max_waiting())));
+  }
   return reactor;
 }
 

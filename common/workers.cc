@@ -2,7 +2,7 @@
 
 namespace kexport {
 
-Workers::Workers(int threads) {
+Workers::Workers(int threads, size_t max_waiting) : max_waiting_(max_waiting) {
   for (int i = 0; i < threads; ++i) {
     threads_.emplace_back([this] { Loop(); });
   }
@@ -23,6 +23,16 @@ void Workers::Run(std::function<void()> work) {
     queue_.push_back(std::move(work));
   }
   wake_.notify_one();
+}
+
+bool Workers::TryRun(std::function<void()> work) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (queue_.size() >= max_waiting_) return false;
+    queue_.push_back(std::move(work));
+  }
+  wake_.notify_one();
+  return true;
 }
 
 void Workers::Loop() {

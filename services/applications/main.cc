@@ -94,7 +94,11 @@ int main(int argc, char** argv) {
     return StartupFailed("configure", absl::InvalidArgumentError("--handler_threads must be >= 1"));
   }
   kexport::MetadataActorResolver actors;
-  kexport::Workers workers(absl::GetFlag(FLAGS_handler_threads));
+  absl::StatusOr<size_t> max_waiting = kexport::MaxWaitingCallsFromFlags();
+  if (!max_waiting.ok()) {
+    return StartupFailed("configure", max_waiting.status());
+  }
+  kexport::Workers workers(absl::GetFlag(FLAGS_handler_threads), *max_waiting);
   applications::ApplicationsHandler handler({&programs, &desk, &selections, &awards, &bans},
                                             &actors, &workers);
   absl::Status served = kexport::Serve(serving, {&handler});

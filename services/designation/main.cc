@@ -74,7 +74,11 @@ int main(int argc, char** argv) {
                          absl::InvalidArgumentError("--registry_threads must be >= 1"));
   }
   kexport::MetadataActorResolver actors;
-  kexport::Workers workers(absl::GetFlag(FLAGS_registry_threads));
+  absl::StatusOr<size_t> max_waiting = kexport::MaxWaitingCallsFromFlags();
+  if (!max_waiting.ok()) {
+    return StartupFailed("configure", max_waiting.status());
+  }
+  kexport::Workers workers(absl::GetFlag(FLAGS_registry_threads), *max_waiting);
   designation::DesignationHandler handler(&designator, &actors, &workers);
 
   kexport::ServeOptions options = kexport::ServeOptionsFromFlags(

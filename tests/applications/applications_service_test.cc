@@ -25,6 +25,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -2620,6 +2621,74 @@ TEST_F(ApplicationsServiceTest, DownstreamDown) {
 // A firm's cap in the ledger follows the programme's per-firm cap from one
 // round to the next, and a draw does not count as available what another
 // round's awards are about to reserve.
+TEST_F(ApplicationsServiceTest, CallsPastTheWaitingLimitAreRefusedAtOnce) {
+  std::vector<reg::Firm> registry_firms;
+  for (int n = 1; n <= 4; ++n) registry_firms.push_back(SampleFirm(SampleBrn(n)));
+  ImportFirms(registry_firms);
+  ASSERT_FALSE(HasFatalFailure());
+  OpenBudget("busy", 1'000'000'000);
+  ASSERT_FALSE(HasFatalFailure());
+  CreateProgram("busy", PlainProgram("busy"));
+  const v1::Round round = CreateRound(
+      "busy", "2026-1",
+      WindowRound("Overload", 4, LotteryPolicy(GpassRule("gpass-weight"), 3), absl::Seconds(25)));
+  ASSERT_FALSE(HasFailure());
+  std::vector<v1::SubmitApplicationRequest> submissions;
+  for (int n = 1; n <= 4; ++n) {
+    v1::Application draft = Draft(FirmName(n), round.name(), {{"pilot-purchase", 5'000'000}}, 0);
+    submissions.emplace_back().set_name(draft.name());
+    submissions.back().set_request_id(NextId("submit"));
+  }
+  ASSERT_FALSE(HasFailure());
+
+  // One worker, and one call may wait for it. With the registry paused, an
+  // admitted submission holds the worker until its look-up gives up (1 s),
+  // so of four sent at once at most two are admitted.
+  applications_->Signal(SIGTERM);
+  ASSERT_TRUE(applications_->Wait(absl::Seconds(10)).has_value());
+  StartApplications({"--handler_threads=1", "--max_waiting_calls=1"});
+  ASSERT_FALSE(HasFatalFailure());
+  registry_->Signal(SIGSTOP);
+  std::vector<grpc::Status> statuses(submissions.size());
+  std::vector<std::thread> callers;
+  for (size_t i = 0; i < submissions.size(); ++i) {
+    callers.emplace_back([&, i] {
+      v1::Application submitted;
+      statuses[i] = apps_->SubmitApplication(Context().get(), submissions[i], &submitted);
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  registry_->Signal(SIGCONT);
+
+  int refused = 0;
+  for (const grpc::Status& status : statuses) {
+    ASSERT_FALSE(status.ok()) << "the registry was paused throughout";
+    const auto details = ReadErrorDetails(status);
+    if (details.reason != "AT_CAPACITY") continue;  // admitted: the registry's silence failed it
+    ++refused;
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << Show(status);
+    EXPECT_EQ(details.metadata.at("max_waiting_calls"), "1");
+  }
+  EXPECT_GE(refused, 1);
+  EXPECT_LE(refused, 3) << "the first call always finds the worker free";
+
+  // Nothing was half done: every draft is still a draft, and each submits
+  // once the registry answers again, under the key it was refused with.
+  for (v1::SubmitApplicationRequest& submission : submissions) {
+    EXPECT_EQ(GetApplication(submission.name()).state(), v1::APPLICATION_STATE_DRAFT);
+    v1::Application submitted;
+    grpc::Status status;
+    Poll(
+        [&] {
+          status = apps_->SubmitApplication(Context().get(), submission, &submitted);
+          return status.ok();
+        },
+        absl::Seconds(10));
+    ASSERT_TRUE(status.ok()) << Show(status);
+    EXPECT_EQ(submitted.state(), v1::APPLICATION_STATE_UNDER_REVIEW);
+  }
+}
+
 TEST_F(ApplicationsServiceTest, FirmCapFollowsTheProgrammeAcrossRounds) {
   const std::string program_id = "caps";
   OpenBudget(program_id, 1'000'000'000);
