@@ -103,4 +103,12 @@ std::vector<FieldViolation> ErrorFieldViolations(const absl::Status& status) {
   return result;
 }
 
+absl::Status AtCapacityError(size_t max_waiting) {
+  return WithErrorMetadata(
+      ReasonedError(absl::StatusCode::kUnavailable, "AT_CAPACITY",
+                    absl::StrCat("the service is at capacity: all ", max_waiting,
+                                 " places for waiting calls are taken; retry after a backoff")),
+      {{"max_waiting_calls", absl::StrCat(max_waiting)}});
+}
+
 }  // namespace kexport

@@ -10,6 +10,7 @@
 //   return NotFoundError("FIRM_NOT_FOUND", "firm firms/123 not found");
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <string>
 #include <utility>
@@ -70,6 +71,10 @@ inline absl::Status AbortedError(absl::string_view reason,
                                  absl::string_view message) {
   return ReasonedError(absl::StatusCode::kAborted, reason, message);
 }
+
+// UNAVAILABLE (reason AT_CAPACITY): all `max_waiting` places for calls
+// waiting for a worker are taken; the caller should retry after a backoff.
+absl::Status AtCapacityError(size_t max_waiting);
 
 // `status` with `metadata` for its google.rpc.ErrorInfo: what a program
 // needs to act on the error, e.g. {"remaining": "650000"}.

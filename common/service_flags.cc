@@ -26,11 +26,12 @@ ABSL_FLAG(int64_t, near_cache_bytes, 8 << 20,
           "there costs no round trip. 0 turns the near cache off");
 ABSL_FLAG(int, max_message_bytes, 16 << 20,
           "Largest gRPC message the service takes or sends, bytes");
-ABSL_FLAG(int64_t, max_waiting_calls, 4096,
-          "Calls that may wait for a worker thread (applications: every call; "
-          "designation: look-ups that ask the registry). Past it a call is refused "
-          "at once with UNAVAILABLE (reason AT_CAPACITY), for the caller to retry "
-          "after a backoff, instead of queueing without end");
+ABSL_FLAG(int64_t, max_waiting_per_worker, 16,
+          "Calls that may wait for a worker, per worker thread (applications: every "
+          "call; designation: submissions, decisions and annual reviews, which wait on "
+          "the registry; the registry and the ledger do not queue calls). Past it a call "
+          "is refused at once with UNAVAILABLE (reason AT_CAPACITY), for the caller to "
+          "retry after a backoff, instead of queueing behind seconds of work");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "Time in-flight calls get to finish after SIGTERM");
 ABSL_FLAG(absl::Duration, drain_delay, absl::ZeroDuration(),
@@ -53,13 +54,18 @@ ServeOptions ServeOptionsFromFlags(std::string service_name, int default_port,
   return options;
 }
 
-absl::StatusOr<size_t> MaxWaitingCallsFromFlags() {
-  const int64_t max_waiting = absl::GetFlag(FLAGS_max_waiting_calls);
-  if (max_waiting < 1) {
+absl::StatusOr<std::unique_ptr<Workers>> CallWorkersFromFlags(absl::string_view threads_flag,
+                                                              int threads) {
+  if (threads < 1) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--max_waiting_calls must be >= 1, not ", max_waiting));
+        absl::StrCat(threads_flag, " must be >= 1, not ", threads));
   }
-  return static_cast<size_t>(max_waiting);
+  const int64_t per_worker = absl::GetFlag(FLAGS_max_waiting_per_worker);
+  if (per_worker < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--max_waiting_per_worker must be >= 1, not ", per_worker));
+  }
+  return std::make_unique<Workers>(threads, static_cast<size_t>(threads * per_worker));
 }
 
 absl::StatusOr<std::optional<RedisCacheOptions>> RedisOptionsFromFlags(

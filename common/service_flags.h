@@ -1,7 +1,7 @@
 // The flags every kexport service takes, each with an environment fallback
 // (`--redis_addr` ← KEXPORT_REDIS_ADDR, see config.h):
 //   --host, --port, --data_dir, --redis_addr, --cache_ttl,
-//   --shutdown_grace, --drain_delay, --max_waiting_calls.
+//   --shutdown_grace, --drain_delay, --max_waiting_per_worker.
 //
 //   kexport::ParseConfig(argc, argv, "kexport-registry: the firm registry");
 //   kexport::ServeOptions options =
@@ -10,6 +10,7 @@
 //                    kexport::RedisOptionsFromFlags("kexport:registry:"));
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "absl/time/time.h"
 #include "common/redis_cache.h"
 #include "common/server.h"
+#include "common/workers.h"
 
 ABSL_DECLARE_FLAG(std::string, host);
 ABSL_DECLARE_FLAG(int, port);
@@ -34,9 +36,11 @@ namespace kexport {
 ServeOptions ServeOptionsFromFlags(std::string service_name, int default_port,
                                    std::vector<std::string> health_services);
 
-// How many calls may wait for a worker (--max_waiting_calls, see
-// Workers); INVALID_ARGUMENT when below 1.
-absl::StatusOr<size_t> MaxWaitingCallsFromFlags();
+// The workers that run a service's calls which wait: `threads` of them
+// (the value of `threads_flag`), admitting --max_waiting_per_worker waiting
+// calls per thread (see Workers); INVALID_ARGUMENT when either is below 1.
+absl::StatusOr<std::unique_ptr<Workers>> CallWorkersFromFlags(absl::string_view threads_flag,
+                                                              int threads);
 
 // The Redis cache to use, nullopt when --redis_addr is empty (no cache);
 // INVALID_ARGUMENT when it is not host:port.

@@ -96,16 +96,6 @@ grpc::ServerUnaryReactor* FinishAsActor(grpc::CallbackServerContext* context,
   return FinishUnary<Response>(context, call(*actor), response);
 }
 
-// UNAVAILABLE (reason AT_CAPACITY): `max_waiting` calls already wait for a
-// worker; the caller should retry after a backoff.
-inline absl::Status AtCapacityError(size_t max_waiting) {
-  return WithErrorMetadata(
-      ReasonedError(absl::StatusCode::kUnavailable, "AT_CAPACITY",
-                    absl::StrCat("the service is at capacity: ", max_waiting,
-                                 " calls already wait for it; retry after a backoff")),
-      {{"max_waiting_calls", absl::StrCat(max_waiting)}});
-}
-
 // As FinishUnary, for a domain call that waits (downstream calls, a group
 // commit): `call()` runs on `workers` and finishes the call from there, or
 // is refused at once with AtCapacityError when too many already wait.

@@ -18,17 +18,15 @@ Workers::~Workers() {
 }
 
 void Workers::Run(std::function<void()> work) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    queue_.push_back(std::move(work));
-  }
-  wake_.notify_one();
+  Push(std::move(work), std::numeric_limits<size_t>::max());
 }
 
-bool Workers::TryRun(std::function<void()> work) {
+bool Workers::TryRun(std::function<void()> work) { return Push(std::move(work), max_waiting_); }
+
+bool Workers::Push(std::function<void()> work, size_t limit) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (queue_.size() >= max_waiting_) return false;
+    if (queue_.size() >= limit) return false;
     queue_.push_back(std::move(work));
   }
   wake_.notify_one();

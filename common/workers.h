@@ -9,15 +9,15 @@
 // (to retry after a backoff) fares better than one queued behind seconds of
 // work, with the queue's memory growing without end.
 //
-//   Workers workers(64, 4096);
+//   Workers workers(64, 1024);
 //   if (!workers.TryRun([reactor] { ...; reactor->Finish(status); })) { /* refuse */ }
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
-#include <cstdint>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -26,7 +26,8 @@ namespace kexport {
 
 class Workers final {
  public:
-  explicit Workers(int threads, size_t max_waiting = SIZE_MAX);
+  explicit Workers(int threads,
+                   size_t max_waiting = std::numeric_limits<size_t>::max());
   // Runs what is queued, then joins the threads.
   ~Workers();
 
@@ -42,6 +43,8 @@ class Workers final {
   size_t max_waiting() const { return max_waiting_; }
 
  private:
+  // Queues `work` if fewer than `limit` pieces wait.
+  bool Push(std::function<void()> work, size_t limit);
   void Loop();
 
   const size_t max_waiting_;

@@ -77,6 +77,13 @@ int main(int argc, char** argv) {
   applications::AwardOffice awards(store->get(), &ledger, &registry, &outbox, open_data,
                                    absl::GetFlag(FLAGS_ledger_wait), clock);
   applications::BanList bans(store->get(), &registry, &outbox, clock);
+  // Made after what its queued calls use, so that it is gone (its queue
+  // run) before them.
+  auto workers =
+      kexport::CallWorkersFromFlags("--handler_threads", absl::GetFlag(FLAGS_handler_threads));
+  if (!workers.ok()) {
+    return StartupFailed("configure", workers.status());
+  }
 
   const std::string programs_file = absl::GetFlag(FLAGS_seed_programs_file);
   if (!programs_file.empty()) {
@@ -90,17 +97,9 @@ int main(int argc, char** argv) {
   outbox.Start();
   outbox.Wake();
 
-  if (absl::GetFlag(FLAGS_handler_threads) < 1) {
-    return StartupFailed("configure", absl::InvalidArgumentError("--handler_threads must be >= 1"));
-  }
   kexport::MetadataActorResolver actors;
-  absl::StatusOr<size_t> max_waiting = kexport::MaxWaitingCallsFromFlags();
-  if (!max_waiting.ok()) {
-    return StartupFailed("configure", max_waiting.status());
-  }
-  kexport::Workers workers(absl::GetFlag(FLAGS_handler_threads), *max_waiting);
   applications::ApplicationsHandler handler({&programs, &desk, &selections, &awards, &bans},
-                                            &actors, &workers);
+                                            &actors, workers->get());
   absl::Status served = kexport::Serve(serving, {&handler});
   if (!served.ok()) {
     return StartupFailed("serve", served);

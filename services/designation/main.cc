@@ -69,17 +69,13 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_registry_addr), absl::GetFlag(FLAGS_registry_timeout), "designation");
   designation::Designator designator(store->get(), &registry, &*policy, cache.get(),
                                      absl::GetFlag(FLAGS_cache_ttl), kexport::SystemClock());
-  if (absl::GetFlag(FLAGS_registry_threads) < 1) {
-    return StartupFailed("configure",
-                         absl::InvalidArgumentError("--registry_threads must be >= 1"));
+  auto workers =
+      kexport::CallWorkersFromFlags("--registry_threads", absl::GetFlag(FLAGS_registry_threads));
+  if (!workers.ok()) {
+    return StartupFailed("configure", workers.status());
   }
   kexport::MetadataActorResolver actors;
-  absl::StatusOr<size_t> max_waiting = kexport::MaxWaitingCallsFromFlags();
-  if (!max_waiting.ok()) {
-    return StartupFailed("configure", max_waiting.status());
-  }
-  kexport::Workers workers(absl::GetFlag(FLAGS_registry_threads), *max_waiting);
-  designation::DesignationHandler handler(&designator, &actors, &workers);
+  designation::DesignationHandler handler(&designator, &actors, workers->get());
 
   kexport::ServeOptions options = kexport::ServeOptionsFromFlags(
       "designation", 50052, {designation::v1::Designations::service_full_name()});

@@ -2618,9 +2618,8 @@ TEST_F(ApplicationsServiceTest, DownstreamDown) {
   EXPECT_TRUE(Verify(round.name()).verified());
 }
 
-// A firm's cap in the ledger follows the programme's per-firm cap from one
-// round to the next, and a draw does not count as available what another
-// round's awards are about to reserve.
+// An overloaded service refuses what it cannot start soon, at once and
+// without side effects, rather than queueing it.
 TEST_F(ApplicationsServiceTest, CallsPastTheWaitingLimitAreRefusedAtOnce) {
   std::vector<reg::Firm> registry_firms;
   for (int n = 1; n <= 4; ++n) registry_firms.push_back(SampleFirm(SampleBrn(n)));
@@ -2631,7 +2630,7 @@ TEST_F(ApplicationsServiceTest, CallsPastTheWaitingLimitAreRefusedAtOnce) {
   CreateProgram("busy", PlainProgram("busy"));
   const v1::Round round = CreateRound(
       "busy", "2026-1",
-      WindowRound("Overload", 4, LotteryPolicy(GpassRule("gpass-weight"), 3), absl::Seconds(25)));
+      WindowRound("Overload", 4, LotteryPolicy(GpassRule("gpass-weight"), 3), absl::Hours(1)));
   ASSERT_FALSE(HasFailure());
   std::vector<v1::SubmitApplicationRequest> submissions;
   for (int n = 1; n <= 4; ++n) {
@@ -2642,35 +2641,41 @@ TEST_F(ApplicationsServiceTest, CallsPastTheWaitingLimitAreRefusedAtOnce) {
   ASSERT_FALSE(HasFailure());
 
   // One worker, and one call may wait for it. With the registry paused, an
-  // admitted submission holds the worker until its look-up gives up (1 s),
-  // so of four sent at once at most two are admitted.
+  // admitted submission holds the worker until its look-up gives up (1 s);
+  // four sent at once cannot all be admitted, and the first always is.
   applications_->Signal(SIGTERM);
   ASSERT_TRUE(applications_->Wait(absl::Seconds(10)).has_value());
-  StartApplications({"--handler_threads=1", "--max_waiting_calls=1"});
+  StartApplications({"--handler_threads=1", "--max_waiting_per_worker=1"});
   ASSERT_FALSE(HasFatalFailure());
   registry_->Signal(SIGSTOP);
   std::vector<grpc::Status> statuses(submissions.size());
+  std::vector<absl::Duration> waited(submissions.size());
   std::vector<std::thread> callers;
   for (size_t i = 0; i < submissions.size(); ++i) {
     callers.emplace_back([&, i] {
       v1::Application submitted;
+      const absl::Time start = absl::Now();
       statuses[i] = apps_->SubmitApplication(Context().get(), submissions[i], &submitted);
+      waited[i] = absl::Now() - start;
     });
   }
   for (std::thread& caller : callers) caller.join();
   registry_->Signal(SIGCONT);
 
   int refused = 0;
-  for (const grpc::Status& status : statuses) {
-    ASSERT_FALSE(status.ok()) << "the registry was paused throughout";
-    const auto details = ReadErrorDetails(status);
+  for (size_t i = 0; i < statuses.size(); ++i) {
+    ASSERT_FALSE(statuses[i].ok()) << "the registry was paused throughout";
+    const auto details = ReadErrorDetails(statuses[i]);
     if (details.reason != "AT_CAPACITY") continue;  // admitted: the registry's silence failed it
     ++refused;
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << Show(status);
+    EXPECT_EQ(statuses[i].error_code(), grpc::StatusCode::UNAVAILABLE) << Show(statuses[i]);
+    ASSERT_EQ(details.metadata.count("max_waiting_calls"), 1u);
     EXPECT_EQ(details.metadata.at("max_waiting_calls"), "1");
+    // Refused before it could wait for the registry's 1 s time-out.
+    EXPECT_LT(waited[i], absl::Seconds(1));
   }
   EXPECT_GE(refused, 1);
-  EXPECT_LE(refused, 3) << "the first call always finds the worker free";
+  EXPECT_LE(refused, 3);
 
   // Nothing was half done: every draft is still a draft, and each submits
   // once the registry answers again, under the key it was refused with.
@@ -2689,6 +2694,9 @@ TEST_F(ApplicationsServiceTest, CallsPastTheWaitingLimitAreRefusedAtOnce) {
   }
 }
 
+// A firm's cap in the ledger follows the programme's per-firm cap from one
+// round to the next, and a draw does not count as available what another
+// round's awards are about to reserve.
 TEST_F(ApplicationsServiceTest, FirmCapFollowsTheProgrammeAcrossRounds) {
   const std::string program_id = "caps";
   OpenBudget(program_id, 1'000'000'000);

@@ -4,6 +4,7 @@
 #include "common/workers.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>

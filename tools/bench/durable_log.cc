@@ -51,13 +51,13 @@ void DurableLog::Run() {
       const ssize_t n = write(fd_, batch.data() + written, batch.size() - written);
       if (n < 0) {
         std::perror("durable log write");
-        std::exit(1);
+        _exit(1);  // not exit(): gRPC's threads still run
       }
       written += static_cast<size_t>(n);
     }
     if (fdatasync(fd_) != 0) {
       std::perror("durable log fdatasync");
-      std::exit(1);
+      _exit(1);
     }
     for (auto& durable : callers) durable();
   }

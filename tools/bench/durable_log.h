@@ -29,7 +29,7 @@ class DurableLog final {
  private:
   void Run();
 
-  int fd_;
+  const int fd_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::string pending_;

@@ -6,7 +6,7 @@ and p99 latency, the ratio to the echo baseline measured by the same
 generator just before and after the scenario (the mean of the two), the
 target, and the CPU and peak RSS of each service. Two scenarios also show
 their ratio to the bare limit of their call's shape, measured just before
-them: the echo server answering after a group fsync (a durable transfer
+them: the echo server answering after a group fdatasync (a durable transfer
 without SQL or rules), and after three calls of its own to another echo (a
 submission's eligibility calls without the work).
 The same figures go to a JSON file so runs can be compared.
