@@ -1,6 +1,7 @@
 #include "common/access_log.h"
 
 #include <algorithm>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -23,6 +24,8 @@ void AccessLog(absl::string_view method, absl::string_view request_id,
       .Add("code", static_cast<int64_t>(status.error_code()))
       .Add("latency_us", absl::ToInt64Microseconds(absl::Now() - start));
   if (!request_id.empty()) log.Add("request_id", request_id);
+  // Which of a code's causes it was, e.g. UNAVAILABLE's AT_CAPACITY.
+  if (std::string reason = ErrorReasonOf(status); !reason.empty()) log.Add("reason", reason);
   log.EmitSoon();
 }
 

@@ -40,4 +40,14 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
                       details.SerializeAsString());
 }
 
+std::string ErrorReasonOf(const grpc::Status& status) {
+  google::rpc::Status details;
+  if (status.ok() || !details.ParseFromString(status.error_details())) return "";
+  for (const google::protobuf::Any& detail : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (detail.UnpackTo(&info)) return info.reason();
+  }
+  return "";
+}
+
 }  // namespace kexport

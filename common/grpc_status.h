@@ -5,6 +5,8 @@
 //   return reactor->Finish(ToGrpcStatus(result.status()));
 #pragma once
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "grpcpp/support/status.h"
 
@@ -13,5 +15,9 @@ namespace kexport {
 inline constexpr char kErrorDomain[] = "kexport";
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// The ErrorInfo reason a status built by ToGrpcStatus carries; empty for OK
+// or a status without one (gRPC's own).
+std::string ErrorReasonOf(const grpc::Status& status);
 
 }  // namespace kexport

@@ -2692,6 +2692,8 @@ TEST_F(ApplicationsServiceTest, CallsPastTheWaitingLimitAreRefusedAtOnce) {
     ASSERT_TRUE(status.ok()) << Show(status);
     EXPECT_EQ(submitted.state(), v1::APPLICATION_STATE_UNDER_REVIEW);
   }
+  // Operators see which UNAVAILABLE it was.
+  EXPECT_THAT(applications_->ReadLog(), HasSubstr("\"reason\":\"AT_CAPACITY\""));
 }
 
 // A firm's cap in the ledger follows the programme's per-firm cap from one

@@ -37,5 +37,19 @@ TEST(ErrorsTest, PlainStatusGetsAReasonFromItsCode) {
 
 TEST(ErrorsTest, OkStaysOk) { EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok()); }
 
+TEST(ErrorsTest, TheReasonReadsBackForTheAccessLog) {
+  EXPECT_EQ(ErrorReasonOf(ToGrpcStatus(AtCapacityError(16))), "AT_CAPACITY");
+  EXPECT_EQ(ErrorReasonOf(ToGrpcStatus(absl::UnavailableError("database busy"))), "UNAVAILABLE");
+  // gRPC's own errors carry no details.
+  EXPECT_EQ(ErrorReasonOf(grpc::Status(grpc::StatusCode::UNAVAILABLE, "connect failed")), "");
+  EXPECT_EQ(ErrorReasonOf(grpc::Status::OK), "");
+}
+
+TEST(ErrorsTest, AtCapacityTellsHowManyMayWait) {
+  grpc::Status status = ToGrpcStatus(AtCapacityError(16));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(testing::ReadErrorDetails(status).metadata.at("max_waiting_calls"), "16");
+}
+
 }  // namespace
 }  // namespace kexport
