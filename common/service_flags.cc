@@ -61,9 +61,11 @@ absl::StatusOr<std::unique_ptr<Workers>> CallWorkersFromFlags(absl::string_view 
         absl::StrCat(threads_flag, " must be >= 1, not ", threads));
   }
   const int64_t per_worker = absl::GetFlag(FLAGS_max_waiting_per_worker);
-  if (per_worker < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--max_waiting_per_worker must be >= 1, not ", per_worker));
+  // Bounded above so that threads x per_worker cannot overflow.
+  constexpr int64_t kMostPerWorker = 1'000'000;
+  if (per_worker < 1 || per_worker > kMostPerWorker) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--max_waiting_per_worker must be 1 to ", kMostPerWorker, ", not ", per_worker));
   }
   return std::make_unique<Workers>(threads, static_cast<size_t>(threads * per_worker));
 }

@@ -38,7 +38,8 @@ ServeOptions ServeOptionsFromFlags(std::string service_name, int default_port,
 
 // The workers that run a service's calls which wait: `threads` of them
 // (the value of `threads_flag`), admitting --max_waiting_per_worker waiting
-// calls per thread (see Workers); INVALID_ARGUMENT when either is below 1.
+// calls per thread (see Workers); INVALID_ARGUMENT when either is below 1
+// or the bound above a million.
 absl::StatusOr<std::unique_ptr<Workers>> CallWorkersFromFlags(absl::string_view threads_flag,
                                                               int threads);
 
