@@ -851,6 +851,36 @@ class ApplicationsServiceTest : public ::testing::Test {
     return created;
   }
 
+  struct RoundWithDrafts {
+    v1::Round round;
+    std::vector<v1::Application> drafts;
+  };
+
+  // Firms 1..`firms` in the registry; a funded programme `program` whose
+  // lottery weighs G-PASS firms more, so every submission asks the
+  // designation service too; its round 2026-1 open for `window`; and a
+  // draft of each firm in it.
+  RoundWithDrafts OpenRoundWithDrafts(const std::string& program, const std::string& title,
+                                      int firms, int capacity, absl::Duration window) {
+    std::vector<reg::Firm> registry_firms;
+    for (int n = 1; n <= firms; ++n) registry_firms.push_back(SampleFirm(SampleBrn(n)));
+    ImportFirms(registry_firms);
+    if (HasFatalFailure()) return {};
+    OpenBudget(program, 1'000'000'000);
+    if (HasFatalFailure()) return {};
+    CreateProgram(program, PlainProgram(program));
+    RoundWithDrafts opened;
+    opened.round = CreateRound(
+        program, "2026-1",
+        WindowRound(title, capacity, LotteryPolicy(GpassRule("gpass-weight"), 3), window));
+    if (HasFailure()) return opened;
+    for (int n = 1; n <= firms; ++n) {
+      opened.drafts.push_back(
+          Draft(FirmName(n), opened.round.name(), {{"pilot-purchase", 5'000'000}}, 0));
+    }
+    return opened;
+  }
+
   grpc::Status Submit(const std::string& name, v1::Application* submitted) {
     v1::SubmitApplicationRequest request;
     request.set_name(name);
@@ -2521,24 +2551,11 @@ TEST_F(ApplicationsServiceTest, BadInputAndTransitions) {
 }
 
 TEST_F(ApplicationsServiceTest, DownstreamDown) {
-  std::vector<reg::Firm> registry_firms;
-  for (int n = 1; n <= 3; ++n) registry_firms.push_back(SampleFirm(SampleBrn(n)));
-  ImportFirms(registry_firms);
-  ASSERT_FALSE(HasFatalFailure());
-  OpenBudget("dd", 1'000'000'000);
-  ASSERT_FALSE(HasFatalFailure());
-  CreateProgram("dd", PlainProgram("dd"));
-  // G-PASS firms weigh more: every submission asks the designation service.
-  const v1::Round round = CreateRound(
-      "dd", "2026-1",
-      WindowRound("Downstream outages", 2, LotteryPolicy(GpassRule("gpass-weight"), 3),
-                  absl::Seconds(25)));
+  const RoundWithDrafts opened =
+      OpenRoundWithDrafts("dd", "Downstream outages", 3, 2, absl::Seconds(25));
   ASSERT_FALSE(HasFailure());
-  std::vector<v1::Application> drafts;
-  for (int n = 1; n <= 3; ++n) {
-    drafts.push_back(Draft(FirmName(n), round.name(), {{"pilot-purchase", 5'000'000}}, 0));
-  }
-  ASSERT_FALSE(HasFailure());
+  const v1::Round& round = opened.round;
+  const std::vector<v1::Application>& drafts = opened.drafts;
   v1::Application submitted;
   grpc::Status status = Submit(drafts[0].name(), &submitted);
   ASSERT_TRUE(status.ok()) << Show(status);
@@ -2621,24 +2638,13 @@ TEST_F(ApplicationsServiceTest, DownstreamDown) {
 // An overloaded service refuses what it cannot start soon, at once and
 // without side effects, rather than queueing it.
 TEST_F(ApplicationsServiceTest, CallsPastTheWaitingLimitAreRefusedAtOnce) {
-  std::vector<reg::Firm> registry_firms;
-  for (int n = 1; n <= 4; ++n) registry_firms.push_back(SampleFirm(SampleBrn(n)));
-  ImportFirms(registry_firms);
-  ASSERT_FALSE(HasFatalFailure());
-  OpenBudget("busy", 1'000'000'000);
-  ASSERT_FALSE(HasFatalFailure());
-  CreateProgram("busy", PlainProgram("busy"));
-  const v1::Round round = CreateRound(
-      "busy", "2026-1",
-      WindowRound("Overload", 4, LotteryPolicy(GpassRule("gpass-weight"), 3), absl::Hours(1)));
+  const RoundWithDrafts opened = OpenRoundWithDrafts("busy", "Overload", 4, 4, absl::Hours(1));
   ASSERT_FALSE(HasFailure());
   std::vector<v1::SubmitApplicationRequest> submissions;
-  for (int n = 1; n <= 4; ++n) {
-    v1::Application draft = Draft(FirmName(n), round.name(), {{"pilot-purchase", 5'000'000}}, 0);
+  for (const v1::Application& draft : opened.drafts) {
     submissions.emplace_back().set_name(draft.name());
     submissions.back().set_request_id(NextId("submit"));
   }
-  ASSERT_FALSE(HasFailure());
 
   // One worker, and one call may wait for it. With the registry paused, an
   // admitted submission holds the worker until its look-up gives up (1 s);

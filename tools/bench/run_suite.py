@@ -225,6 +225,9 @@ class Suite:
     def print_row(row):
         def ms(us):
             return "" if us is None else f"{us / 1000:.2f}"
+
+        def ratio(value):
+            return "" if value is None else f"{value:.2f}"
         target = row["target"]
         shown = ("" if target is None else
                  f">={target[1]}x" if target[0] == "ratio" else f"<={target[1]}s")
@@ -232,10 +235,10 @@ class Suite:
         service = row["service"]
         print(f"{row['scenario']:44} {row['generator']:8} {row['rate']:10.0f} "
               f"{ms(row['p50_us']):>8} {ms(row['p99_us']):>8} "
-              f"{'' if row['ratio'] is None else format(row['ratio'], '.2f'):>7} "
+              f"{ratio(row['ratio']):>7} "
               f"{shown + verdict:>9} {row['cpu_percent'][service]:9.0f} "
               f"{row['peak_rss_mb'][service]:7.1f} "
-              f"{'' if row['limit_ratio'] is None else format(row['limit_ratio'], '.2f'):>7}",
+              f"{ratio(row['limit_ratio']):>7}",
               flush=True)
 
     # --- scenarios -------------------------------------------------------
